@@ -1,0 +1,297 @@
+"""Estates (compounds), their property companies, merged courtyards, honours."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from renovation_portal.models import TimeStampedModel, non_negative, unique_slug
+from renovation_portal.search import search_keys, split_aliases
+from renovation_portal.translation import BilingualField
+
+from .places import Community, Subdistrict
+
+
+class Stage(models.TextChoices):
+    """The five stages of the renovation procedure, in order."""
+
+    TENDERING = "tendering", _("tendering")
+    PREPARATION = "preparation", _("pre-construction preparation")
+    CONSTRUCTION = "construction", _("construction")
+    ACCEPTANCE = "acceptance", _("completion acceptance")
+    MANAGEMENT = "management", _("long-term management")
+
+    @classmethod
+    def order(cls, value: str) -> int:
+        return list(cls.values).index(value)
+
+
+class PropertyCompany(TimeStampedModel):
+    name = BilingualField(models.CharField(_("name"), max_length=120))
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
+    phone = models.CharField(
+        _("service phone"),
+        max_length=30,
+        blank=True,
+        help_text=_("The company's public service number."),
+    )
+    address = BilingualField(models.CharField(_("address"), max_length=200, blank=True))
+    is_strategic_partner = models.BooleanField(
+        _("strategic partner"),
+        default=False,
+        help_text=_("Signed a strategic agreement with the subdistrict."),
+    )
+    description = BilingualField(models.TextField(_("description"), blank=True))
+
+    class Meta:
+        verbose_name = _("property company")
+        verbose_name_plural = _("property companies")
+        ordering = ["name_zh_hans"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name_zh_hans)
+        super().save(*args, **kwargs)
+
+
+class MergedCourtyard(TimeStampedModel):
+    """Compounds merged into one courtyard: walls removed, roads opened, space gained.
+
+    Figures the source does not give stay NULL ("not disclosed").
+    """
+
+    name = BilingualField(models.CharField(_("name"), max_length=120))
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
+    community = models.ForeignKey(
+        Community,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="courtyards",
+        verbose_name=_("community"),
+    )
+    subdistrict = models.ForeignKey(
+        Subdistrict,
+        models.PROTECT,
+        related_name="courtyards",
+        verbose_name=_("subdistrict"),
+    )
+    compounds_merged = models.PositiveIntegerField(
+        _("compounds merged"), null=True, blank=True
+    )
+    buildings = models.PositiveIntegerField(_("buildings"), null=True, blank=True)
+    households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+    walls_removed_m = models.DecimalField(
+        _("walls removed (m)"), max_digits=10, decimal_places=1, null=True, blank=True
+    )
+    roads_opened = models.PositiveIntegerField(
+        _("internal roads opened"), null=True, blank=True
+    )
+    space_gained_m2 = models.DecimalField(
+        _("space gained (m²)"), max_digits=12, decimal_places=1, null=True, blank=True
+    )
+    space_use = BilingualField(models.TextField(_("what the space became"), blank=True))
+    description = BilingualField(models.TextField(_("description"), blank=True))
+
+    class Meta:
+        verbose_name = _("merged courtyard")
+        verbose_name_plural = _("merged courtyards")
+        ordering = ["name_zh_hans"]
+        constraints = [
+            non_negative("walls_removed_m", "courtyard"),
+            non_negative("space_gained_m2", "courtyard"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name_zh_hans)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("estates:courtyard-detail", kwargs={"slug": self.slug})
+
+
+class Estate(TimeStampedModel):
+    """A residential compound (小区) and its renovation."""
+
+    name = BilingualField(models.CharField(_("name"), max_length=120))
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        blank=True,
+        help_text=_("Readable pinyin; made from the Chinese name when left empty."),
+    )
+    aliases = models.TextField(
+        _("aliases"),
+        blank=True,
+        help_text=_("Other names residents use, one per line or separated by commas."),
+    )
+    community = models.ForeignKey(
+        Community,
+        models.PROTECT,
+        related_name="estates",
+        verbose_name=_("community"),
+    )
+    address = BilingualField(models.CharField(_("address"), max_length=200, blank=True))
+    latitude = models.DecimalField(
+        _("latitude (WGS-84)"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude (WGS-84)"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    year_built = models.PositiveSmallIntegerField(
+        _("year built"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    buildings = models.PositiveIntegerField(_("buildings"), null=True, blank=True)
+    households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+    floor_area_m2 = models.DecimalField(
+        _("renovated floor area (m²)"),
+        max_digits=12,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    renovation_batch = models.CharField(
+        _("renovation batch"), max_length=60, blank=True
+    )
+    renovation_year = models.PositiveSmallIntegerField(
+        _("renovation year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1990), MaxValueValidator(2100)],
+    )
+    # NULL is meaningful: an estate with no steps recorded has no known stage.
+    stage = models.CharField(  # noqa: DJ001
+        _("current stage"),
+        max_length=20,
+        choices=Stage.choices,
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("Derived from the estate's steps; NULL while it has none."),
+    )
+    property_company = models.ForeignKey(
+        PropertyCompany,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="estates",
+        verbose_name=_("property company"),
+    )
+    courtyard = models.ForeignKey(
+        MergedCourtyard,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="estates",
+        verbose_name=_("merged courtyard"),
+    )
+    description = BilingualField(models.TextField(_("description"), blank=True))
+
+    # Search keys: computed from the names when saved, never typed by staff.
+    search_hanzi = models.TextField(editable=False, default="")
+    search_pinyin = models.TextField(editable=False, default="")
+    search_initials = models.TextField(editable=False, default="")
+    search_latin = models.TextField(editable=False, default="")
+
+    class Meta:
+        verbose_name = _("compound")
+        verbose_name_plural = _("compounds")
+        ordering = ["name_zh_hans"]
+        constraints = [
+            non_negative("floor_area_m2", "estate"),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True)
+                | models.Q(latitude__gte=-90, latitude__lte=90),
+                name="estate_latitude_range",
+                violation_error_message=_("Latitude must be between -90 and 90."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__isnull=True)
+                | models.Q(longitude__gte=-180, longitude__lte=180),
+                name="estate_longitude_range",
+                violation_error_message=_("Longitude must be between -180 and 180."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stage__isnull=True)
+                | models.Q(stage__in=Stage.values),
+                name="estate_stage_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["community", "stage"], name="estate_community_stage"),
+            models.Index(fields=["renovation_year"], name="estate_renovation_year"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # Search keys and slug are derived data: computing them here means no
+        # write path (admin, import, shell) can leave them out of step with the
+        # name. Bulk inserts call refresh_search_keys() themselves.
+        self.refresh_search_keys()
+        if not self.slug:
+            self.slug = unique_slug(self, self.name_zh_hans)
+        super().save(*args, **kwargs)
+
+    def refresh_search_keys(self) -> None:
+        keys = search_keys(
+            [self.name_zh_hans, *split_aliases(self.aliases)], [self.name_en]
+        )
+        self.search_hanzi = keys["hanzi"]
+        self.search_pinyin = keys["pinyin"]
+        self.search_initials = keys["initials"]
+        self.search_latin = keys["latin"]
+
+    def get_absolute_url(self):
+        return reverse("estates:estate-detail", kwargs={"slug": self.slug})
+
+
+class Honour(TimeStampedModel):
+    """An honour given to an estate or to the programme as a whole."""
+
+    title = BilingualField(models.CharField(_("title"), max_length=200))
+    awarded_by = BilingualField(
+        models.CharField(_("awarded by"), max_length=200, blank=True)
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    estates = models.ManyToManyField(
+        Estate, blank=True, related_name="honours", verbose_name=_("compounds")
+    )
+    subdistrict = models.ForeignKey(
+        Subdistrict,
+        models.PROTECT,
+        related_name="honours",
+        verbose_name=_("subdistrict"),
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("honour")
+        verbose_name_plural = _("honours")
+        ordering = ["title_zh_hans"]
+
+    def __str__(self):
+        return self.title

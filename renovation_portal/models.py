@@ -1,0 +1,57 @@
+"""Abstract bases shared by every app's models. Knows no app."""
+
+from django.db import models
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from renovation_portal.search import slug_pinyin
+
+
+class TimeStampedModel(models.Model):
+    """Created/updated times and the synthetic-data mark every record carries."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    is_synthetic = models.BooleanField(
+        _("synthetic"),
+        default=False,
+        editable=False,
+        db_index=True,
+        help_text=_("Generated for scale tests; not real data."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+def unique_slug(
+    instance: models.Model, source: str, *, scope: dict | None = None
+) -> str:
+    """A readable pinyin slug for ``source`` that no sibling record uses yet.
+
+    ``scope`` narrows uniqueness to a parent (slugs unique per parent); the
+    database's unique constraint stays the final word.
+    """
+    base = slugify(slug_pinyin(source)) or slugify(source) or "item"
+    base = base[:70]
+    model = type(instance)
+    siblings = model._default_manager.filter(**(scope or {}))
+    if instance.pk:
+        siblings = siblings.exclude(pk=instance.pk)
+    taken = set(siblings.filter(slug__startswith=base).values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+# Reusable check-constraint helpers keep the "never negative" rules in one place.
+def non_negative(field: str, model_label: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__isnull": True})
+        | models.Q(**{f"{field}__gte": 0}),
+        name=f"{model_label}_{field}_non_negative",
+        violation_error_message=_("This figure cannot be negative."),
+    )

@@ -1,0 +1,116 @@
+"""Search keys for Chinese names: 汉字, full pinyin and pinyin initials.
+
+A resident types a compound's name as they say it: 九大院, ``jiudayuan``,
+``jiu da yuan``, ``Jiǔdàyuàn`` or ``jdy``. Names are turned into keys when a record
+is saved and queries are normalised the same way, so matching is a plain
+substring test on indexed columns.
+
+Pitfalls handled here (see STYLE.md "Known traps"): initials use
+``Style.FIRST_LETTER`` (``Style.INITIALS`` drops y/w syllables); polyphonic
+characters keep every reading (``heteronym=True``), with the reading chosen in
+context first; local readings are fixed with ``load_phrases_dict``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from pypinyin import Style, load_phrases_dict, pinyin
+
+# Keys are joined with this separator so that a query never matches across two
+# different names or readings.
+SEPARATOR = "|"
+# A name with many polyphonic characters has a product of readings; keep the
+# first ones (the in-context reading comes first) so keys stay small.
+MAX_READINGS = 16
+
+# Local readings that pypinyin's phrase dictionary does not know.
+load_phrases_dict({"九大院": [["jiǔ"], ["dà"], ["yuàn"]]})
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_NOT_KEY = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def normalize(text: str) -> str:
+    """Fold a name or query to its matching form.
+
+    Full-width to half-width (NFKC), tone marks removed (ǔ → u, ü → v as typed on
+    a phone keyboard), lower case, spaces and punctuation dropped.
+    """
+    text = unicodedata.normalize("NFKC", text or "")
+    text = text.replace("ü", "v").replace("Ü", "v")
+    decomposed = unicodedata.normalize("NFD", text)
+    text = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    text = unicodedata.normalize("NFC", text).lower()
+    return _NOT_KEY.sub("", text)
+
+
+def has_han(text: str) -> bool:
+    return bool(_HAN.search(text or ""))
+
+
+def _readings(name: str) -> list[list[str]]:
+    """Per character (or run of non-Chinese text), its readings, in-context first."""
+    contextual = pinyin(name, style=Style.NORMAL, errors="default", v_to_u=False)
+    every = pinyin(name, style=Style.NORMAL, heteronym=True, errors="default")
+    readings = []
+    for best, alternatives in zip(contextual, every, strict=False):
+        ordered = [best[0]] + [r for r in alternatives if r != best[0]]
+        readings.append([normalize(r) for r in ordered if normalize(r)])
+    return [r for r in readings if r]
+
+
+def _spellings(name: str) -> tuple[list[str], list[str]]:
+    readings = _readings(name)
+    full, initials = [], []
+    for combination in itertools.islice(itertools.product(*readings), MAX_READINGS):
+        full.append("".join(combination))
+        initials.append("".join(part[0] for part in combination))
+    return _unique(full), _unique(initials)
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(item for item in items if item))
+
+
+def slug_pinyin(name: str) -> str:
+    """The readable pinyin slug of a Chinese name: 九大院 → ``jiudayuan``."""
+    readings = _readings(name)
+    return "".join(r[0] for r in readings)[:80]
+
+
+def search_keys(names: Iterable[str], english: Iterable[str] = ()) -> dict[str, str]:
+    """Keys for a record known by ``names`` (Chinese name and aliases).
+
+    Returns ``hanzi`` (normalised Chinese), ``pinyin`` (every full reading),
+    ``initials`` (every initials reading) and ``latin`` (English names), each a
+    ``|``-separated string with a leading and trailing separator so a query can
+    be anchored to the start of a name for ranking.
+    """
+    names = [n for n in names if n and n.strip()]
+    hanzi, full, initials = [], [], []
+    for name in names:
+        hanzi.append(normalize(name))
+        f, i = _spellings(name)
+        full.extend(f)
+        initials.extend(i)
+    latin = [normalize(e) for e in english if e and e.strip()]
+    return {
+        "hanzi": _join(hanzi),
+        "pinyin": _join(full),
+        "initials": _join(initials),
+        "latin": _join(latin),
+    }
+
+
+def _join(items: Iterable[str]) -> str:
+    items = _unique(items)
+    return f"{SEPARATOR}{SEPARATOR.join(items)}{SEPARATOR}" if items else ""
+
+
+def split_aliases(text: str) -> list[str]:
+    """Aliases are typed one per line, or separated by commas (either width)."""
+    return [a.strip() for a in re.split(r"[\n,，、;；]+", text or "") if a.strip()]

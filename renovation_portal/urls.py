@@ -1,0 +1,33 @@
+"""The portal's URLs: site pages under i18n_patterns (Chinese unprefixed, English
+under /en/); admin, API and the language switch outside it.
+
+https://docs.djangoproject.com/en/5.2/topics/i18n/translation/#language-prefix-in-url-patterns
+"""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from estates.views import HomeView
+
+admin.site.site_header = _("Renovation Portal administration")
+admin.site.site_title = _("Renovation Portal")
+admin.site.index_title = _("Records")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", HomeView.as_view(), name="home"),
+    path("", include("estates.urls")),
+    path("", include("lanes.urls")),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
