@@ -41,8 +41,9 @@ def normalize(text: str) -> str:
     a phone keyboard), lower case, spaces and punctuation dropped.
     """
     text = unicodedata.normalize("NFKC", text or "")
-    text = text.replace("ü", "v").replace("Ü", "v")
     decomposed = unicodedata.normalize("NFD", text)
+    # ü (with or without a tone) is typed as v on a phone keyboard.
+    decomposed = decomposed.replace("u\u0308", "v").replace("U\u0308", "v")
     text = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     text = unicodedata.normalize("NFC", text).lower()
     return _NOT_KEY.sub("", text)
@@ -52,15 +53,37 @@ def has_han(text: str) -> bool:
     return bool(_HAN.search(text or ""))
 
 
+_TOKEN = re.compile(
+    r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
+)
+
+
 def _readings(name: str) -> list[list[str]]:
-    """Per character (or run of non-Chinese text), its readings, in-context first."""
-    contextual = pinyin(name, style=Style.NORMAL, errors="default", v_to_u=False)
-    every = pinyin(name, style=Style.NORMAL, heteronym=True, errors="default")
+    """Per character (or run of non-Chinese text), its readings, in-context first.
+
+    The in-context reading comes from pypinyin's phrase dictionary; the others
+    are every reading of the character on its own, because a resident may say
+    a polyphonic character either way.
+    """
+    tokens = _TOKEN.findall(name)
+    contextual = pinyin(name, style=Style.NORMAL, errors="default")
+    if len(contextual) != len(tokens):
+        contextual = [
+            pinyin(t, style=Style.NORMAL, errors="default")[0] for t in tokens
+        ]
     readings = []
-    for best, alternatives in zip(contextual, every, strict=False):
-        ordered = [best[0]] + [r for r in alternatives if r != best[0]]
-        readings.append([normalize(r) for r in ordered if normalize(r)])
-    return [r for r in readings if r]
+    for token, best in zip(tokens, contextual, strict=True):
+        every = pinyin(token, style=Style.NORMAL, heteronym=True, errors="default")[0]
+        ordered = []
+        for reading in [best[0], *every]:
+            key = normalize(reading)
+            # Keyboards without ü: accept lv and lu alike.
+            for variant in (key, key.replace("v", "u")) if has_han(token) else (key,):
+                if variant and variant not in ordered:
+                    ordered.append(variant)
+        if ordered:
+            readings.append(ordered)
+    return readings
 
 
 def _spellings(name: str) -> tuple[list[str], list[str]]:

@@ -1,5 +1,7 @@
 """Factories for test records. Names are obviously test names, never real places."""
 
+import datetime
+
 import factory
 
 from estates import models
@@ -102,3 +104,79 @@ class FacilityFactory(factory.django.DjangoModelFactory):
     name_zh_hans = factory.Sequence(lambda n: f"测试设施{n}")
     kind = models.FacilityKind.NEIGHBOURHOOD_CENTRE
     subdistrict = factory.SubFactory(SubdistrictFactory)
+
+
+class CommunityChecklistItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.CommunityChecklistItem
+
+    community = factory.SubFactory(CommunityFactory)
+    category = models.ChecklistCategory.BASIC_SERVICES
+    status = models.ChecklistStatus.MET
+
+
+class HonourFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Honour
+        skip_postgeneration_save = True
+
+    title_zh_hans = factory.Sequence(lambda n: f"测试荣誉{n}")
+    subdistrict = factory.SubFactory(SubdistrictFactory)
+
+    @factory.post_generation
+    def estates(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.estates.set(extracted)
+
+
+class StepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Step
+
+    estate = factory.SubFactory(EstateFactory)
+    template = factory.SubFactory(StepTemplateFactory)
+
+
+class StepDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.StepDocument
+
+    step = factory.SubFactory(StepFactory)
+    title_zh_hans = factory.Sequence(lambda n: f"测试文件{n}")
+    file = factory.django.FileField(filename="test-document.txt", data=b"test")
+
+
+class FundingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Funding
+
+    estate = factory.SubFactory(EstateFactory)
+    source = models.FundingSource.CENTRAL_SUBSIDY
+
+
+class NoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Notice
+
+    estate = factory.SubFactory(EstateFactory)
+    kind = models.NoticeKind.WATER_CUT
+    title_zh_hans = factory.Sequence(lambda n: f"测试公告{n}")
+    starts_at = datetime.datetime(2024, 3, 1, 8, 0, tzinfo=datetime.UTC)
+
+
+class PhotoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Photo
+
+    estate = factory.SubFactory(EstateFactory)
+    kind = models.PhotoKind.BEFORE
+
+
+class ProgrammeFactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ProgrammeFact
+
+    subdistrict = factory.SubFactory(SubdistrictFactory)
+    key = factory.Sequence(lambda n: f"test-figure-{n}")
+    label_zh_hans = factory.Sequence(lambda n: f"测试数字{n}")
+    source = "测试来源"

@@ -1,0 +1,75 @@
+# The portal's commands. `make run` and `make test` need only Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format messages messages-check migrations-check ci clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when the dependency list changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet ".[test]"
+	touch $(VENV)/.installed $@
+
+## run: install, migrate SQLite, load the Liyang Road source data, serve on 127.0.0.1:8000
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_source_data
+	@echo ""
+	@echo "The portal is at http://$(HOST):$(PORT)/ (English: http://$(HOST):$(PORT)/en/)."
+	@echo "To create a staff account for http://$(HOST):$(PORT)/admin/ run, in another terminal:"
+	@echo "    $(PY) manage.py createsuperuser"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## test: install the test extras and run the whole suite (SQLite; DATABASE_URL for PostgreSQL)
+test: $(VENV)/.installed-test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## lint: ruff check and format check
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## messages: update both catalogues from the code and compile them (needs gettext)
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-location --no-obsolete \
+		--ignore=.venv --ignore=staticfiles --ignore=media --ignore=tests
+	@# The creation date changes on every run; dropping it keeps the catalogues
+	@# (and the compiled .mo) identical when nothing else changed.
+	sed -i '/^"POT-Creation-Date:/d' locale/*/LC_MESSAGES/django.po
+	$(PY) manage.py fill_english_catalogue
+	$(PY) manage.py compilemessages -l zh_Hans -l en --ignore=.venv
+
+## messages-check: fail when a catalogue is stale, incomplete or fuzzy
+messages-check: $(VENV)/.installed
+	@$(MAKE) --no-print-directory messages >/dev/null
+	@git diff --exit-code --stat -- locale/ \
+		|| (echo "Catalogues are stale: run 'make messages', translate and commit." && exit 1)
+	@for po in locale/*/LC_MESSAGES/django.po; do \
+		stats=$$(msgfmt --statistics -o /dev/null $$po 2>&1); echo "$$po: $$stats"; \
+		case "$$stats" in *untranslated*|*fuzzy*) echo "Incomplete catalogue: $$po"; exit 1;; esac; \
+	done
+
+## migrations-check: fail when models and migrations disagree
+migrations-check: $(VENV)/.installed
+	$(PY) manage.py makemigrations --check --dry-run
+
+ci: lint migrations-check messages-check test
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
