@@ -1,0 +1,8 @@
+"""The estates app's admin, split by sub-domain like its models.
+
+Importing the modules registers their ModelAdmins with the default site.
+"""
+
+from . import estates, facilities, places, progress
+
+__all__ = ["estates", "facilities", "places", "progress"]

@@ -1,0 +1,299 @@
+"""Compounds (estates), their property companies, merged courtyards and honours."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from renovation_portal.admin import (
+    BilingualModelAdmin,
+    annotated_column,
+    columns,
+    fieldset,
+    related_count,
+)
+from renovation_portal.search import normalize
+
+from ..models import (
+    Community,
+    Estate,
+    Honour,
+    MergedCourtyard,
+    Procedure,
+    PropertyCompany,
+)
+from ..services import FINISHED, estate_refresh_stage, estate_steps_create
+from .facilities import PhotoInline
+from .progress import FundingInline, NoticeInline, StepInline, WorksItemInline
+
+# The keys Estate.save() computes from the names and aliases; a resident's or
+# clerk's query is normalised the same way (renovation_portal.search).
+SEARCH_KEYS = ["search_hanzi", "search_pinyin", "search_initials", "search_latin"]
+
+
+def _search_key(field, description):
+    # The key columns have no verbose name of their own (they are never
+    # edited), so the admin labels them here, in both languages.
+    @admin.display(description=description)
+    def show(self, obj):
+        return getattr(obj, field)
+
+    return show
+
+
+@admin.register(PropertyCompany)
+class PropertyCompanyAdmin(BilingualModelAdmin):
+    list_display = [
+        *columns(PropertyCompany, "name"),
+        "phone",
+        "is_strategic_partner",
+        annotated_column("estates_count", _("compounds")),
+    ]
+    list_filter = ["is_strategic_partner"]
+    search_fields = [*columns(PropertyCompany, "name"), "phone", "slug"]
+    ordering = ["name_zh_hans"]
+    fieldsets = [
+        fieldset(None, PropertyCompany, "name", "slug", "is_strategic_partner"),
+        fieldset(_("Contact"), PropertyCompany, "phone", "address"),
+        fieldset(_("Description"), PropertyCompany, "description"),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(estates_count=related_count(PropertyCompany, "estates"))
+        )
+
+
+@admin.register(MergedCourtyard)
+class MergedCourtyardAdmin(BilingualModelAdmin):
+    list_display = [
+        *columns(MergedCourtyard, "name"),
+        "community",
+        "subdistrict",
+        "compounds_merged",
+        "buildings",
+        "households",
+        annotated_column("estates_count", _("compounds recorded")),
+    ]
+    list_filter = ["subdistrict", "community"]
+    list_select_related = ["community", "subdistrict"]
+    autocomplete_fields = ["community", "subdistrict"]
+    search_fields = [*columns(MergedCourtyard, "name"), "slug"]
+    ordering = ["name_zh_hans"]
+    fieldsets = [
+        fieldset(None, MergedCourtyard, "name", "slug", ("subdistrict", "community")),
+        fieldset(
+            _("Figures"),
+            MergedCourtyard,
+            ("compounds_merged", "buildings", "households"),
+            ("walls_removed_m", "roads_opened", "space_gained_m2"),
+            description=_("Leave a figure empty when the source does not give it."),
+        ),
+        fieldset(_("Description"), MergedCourtyard, "space_use", "description"),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(estates_count=related_count(MergedCourtyard, "estates"))
+        )
+
+
+@admin.register(Estate)
+class EstateAdmin(BilingualModelAdmin):
+    list_display = [
+        *columns(Estate, "name"),
+        "community",
+        "stage",
+        "steps_progress",
+        "renovation_year",
+        "year_built",
+        "buildings",
+        "households",
+        "property_company",
+    ]
+    list_filter = [
+        "stage",
+        "renovation_year",
+        "community__subdistrict",
+        "community",
+        "property_company",
+    ]
+    list_select_related = ["community", "property_company"]
+    autocomplete_fields = ["community", "property_company", "courtyard"]
+    search_fields = [
+        *columns(Estate, "name"),
+        "aliases",
+        "slug",
+        *columns(Community, "name", prefix="community__"),
+    ]
+    ordering = ["name_zh_hans"]
+    readonly_fields = [
+        "stage",
+        "key_hanzi",
+        "key_pinyin",
+        "key_initials",
+        "key_latin",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        fieldset(None, Estate, "name", "slug", "aliases", "community", "stage"),
+        fieldset(_("Place"), Estate, "address", ("latitude", "longitude"), "courtyard"),
+        fieldset(
+            _("Figures"),
+            Estate,
+            ("year_built", "buildings", "households"),
+            "floor_area_m2",
+            ("renovation_batch", "renovation_year"),
+            description=_("Leave a figure empty when the source does not give it."),
+        ),
+        fieldset(_("Management"), Estate, "property_company", "description"),
+        fieldset(
+            _("Search keys"),
+            Estate,
+            "key_hanzi",
+            "key_pinyin",
+            "key_initials",
+            "key_latin",
+            classes=["collapse"],
+            description=_(
+                "Computed from the names and aliases when the compound is saved."
+            ),
+        ),
+        fieldset(
+            _("Record"), Estate, ("created_at", "updated_at"), classes=["collapse"]
+        ),
+    ]
+    inlines = [StepInline, WorksItemInline, FundingInline, NoticeInline, PhotoInline]
+    actions = ["create_default_steps"]
+
+    key_hanzi = _search_key("search_hanzi", _("Chinese characters"))
+    key_pinyin = _search_key("search_pinyin", _("full pinyin"))
+    key_initials = _search_key("search_initials", _("pinyin initials"))
+    key_latin = _search_key("search_latin", _("English names"))
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                steps_total=related_count(Estate, "steps"),
+                steps_finished=related_count(Estate, "steps", status__in=FINISHED),
+            )
+        )
+
+    @admin.display(description=_("steps finished"), ordering="steps_finished")
+    def steps_progress(self, obj):
+        if not obj.steps_total:
+            return None
+        return f"{obj.steps_finished} / {obj.steps_total}"
+
+    def get_search_results(self, request, queryset, search_term):
+        # Django's search ANDs each word against the columns, so "jiu da yuan"
+        # or "jdy" would find nothing; the search keys hold every pinyin
+        # reading and initials, and the normalised query is matched against
+        # them too. The change list and the autocomplete widgets both use this.
+        unfiltered = queryset
+        queryset, may_have_duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        term = normalize(search_term)
+        if term:
+            by_keys = Q()
+            for key in SEARCH_KEYS:
+                by_keys |= Q(**{f"{key}__icontains": term})
+            queryset |= unfiltered.filter(by_keys)
+        return queryset, may_have_duplicates
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The stage is derived from the steps, and the step inline is saved
+        # only here, after the estate itself.
+        estate_refresh_stage(estate=form.instance)
+
+    @admin.action(
+        description=_("Create steps from the default template"),
+        permissions=["change"],
+    )
+    def create_default_steps(self, request, queryset):
+        # Nothing stops two procedures being marked default; take the first
+        # by name so the choice is at least predictable.
+        procedure = (
+            Procedure.objects.filter(is_default_template=True)
+            .order_by("name_zh_hans", "pk")
+            .first()
+        )
+        if procedure is None:
+            self.message_user(
+                request,
+                gettext(
+                    "There is no default procedure template. Mark one procedure "
+                    "as the default template, then try again."
+                ),
+                messages.ERROR,
+            )
+            return
+        created = 0
+        try:
+            # All the selected compounds or none, so a clerk can simply retry.
+            with transaction.atomic():
+                for estate in queryset:
+                    steps = estate_steps_create(estate=estate, procedure=procedure)
+                    created += len(steps)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        if created:
+            self.message_user(
+                request,
+                ngettext(
+                    "Created %(count)d step from “%(procedure)s”.",
+                    "Created %(count)d steps from “%(procedure)s”.",
+                    created,
+                )
+                % {"count": created, "procedure": procedure},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                gettext(
+                    "The selected compounds already have every step of “%(procedure)s”."
+                )
+                % {"procedure": procedure},
+                messages.WARNING,
+            )
+
+
+@admin.register(Honour)
+class HonourAdmin(BilingualModelAdmin):
+    list_display = [
+        *columns(Honour, "title"),
+        "awarded_by_zh_hans",
+        "year",
+        "subdistrict",
+        annotated_column("estates_count", _("compounds")),
+    ]
+    list_filter = ["year", "subdistrict"]
+    list_select_related = ["subdistrict"]
+    autocomplete_fields = ["subdistrict", "estates"]
+    search_fields = [*columns(Honour, "title", "awarded_by"), "source"]
+    ordering = ["-year", "title_zh_hans"]
+    fieldsets = [
+        fieldset(None, Honour, "title", "awarded_by", ("year", "subdistrict")),
+        fieldset(_("Given to"), Honour, "estates"),
+        fieldset(_("Source"), Honour, "source"),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(estates_count=related_count(Honour, "estates"))
+        )

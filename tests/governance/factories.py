@@ -1,0 +1,77 @@
+"""Factories for governance records. Names are obviously test names."""
+
+import datetime
+
+import factory
+
+from governance import models
+from tests.estates.factories import CommunityFactory, SubdistrictFactory
+
+
+class CouncilFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Council
+        skip_postgeneration_save = True
+
+    name_zh_hans = factory.Sequence(lambda n: f"测试议事会{n}")
+    level = models.CouncilLevel.COMMUNITY
+    community = factory.SubFactory(CommunityFactory)
+    subdistrict = factory.SelfAttribute("community.subdistrict")
+
+    @factory.post_generation
+    def estates(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.estates.set(extracted)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Meeting
+
+    council = factory.SubFactory(CouncilFactory)
+    kind = models.MeetingKind.WEEKLY_TALK
+    held_on = datetime.date(2024, 3, 2)
+    title_zh_hans = factory.Sequence(lambda n: f"测试会议{n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Organisation
+
+    name_zh_hans = factory.Sequence(lambda n: f"测试组织{n}")
+    kind = models.OrganisationKind.VOLUNTEER_TEAM
+    subdistrict = factory.SubFactory(SubdistrictFactory)
+
+
+class MediationCaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.MediationCase
+
+    subdistrict = factory.SubFactory(SubdistrictFactory)
+    category_zh_hans = "测试纠纷类别"
+    opened_on = datetime.date(2024, 3, 1)
+
+
+class AwardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Award
+
+    name_zh_hans = factory.Sequence(lambda n: f"测试奖项{n}")
+    subdistrict = factory.SubFactory(SubdistrictFactory)
+
+
+class AwardGrantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.AwardGrant
+
+    award = factory.SubFactory(AwardFactory)
+    year = 2024
+
+
+class PracticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Practice
+
+    subdistrict = factory.SubFactory(SubdistrictFactory)
+    integration = models.Integration.SERVICES
+    name_zh_hans = factory.Sequence(lambda n: f"测试做法{n}")
