@@ -5,6 +5,7 @@ from . import views
 app_name = "estates"
 
 urlpatterns = [
+    path("estates/", views.EstateListView.as_view(), name="estate-list"),
     path(
         "estates/<slug:slug>/", views.EstateDetailView.as_view(), name="estate-detail"
     ),

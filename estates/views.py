@@ -1,22 +1,44 @@
-"""Plain pages for estates; the resident site issue builds them out."""
+"""The resident site's estate, community and merged-courtyard pages."""
 
-from django.views.generic import DetailView, ListView
+from django.core.paginator import Paginator
+from django.views.generic import DetailView
+from django_filters.views import FilterView
 
 from estates import selectors
-from estates.models import Community, MergedCourtyard
+from estates.filters import EstateFilter
 
 
-class HomeView(ListView):
-    template_name = "home.html"
+class ForgivingPaginationMixin:
+    """A page number past the end shows the last page, a garbled one the first.
+
+    A resident who follows an old link or edits the address should land on a
+    page of results, not on an error (Paginator.get_page).
+    """
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class EstateListView(ForgivingPaginationMixin, FilterView):
+    template_name = "estates/estate_list.html"
+    filterset_class = EstateFilter
     context_object_name = "estates"
-    paginate_by = 60
+    paginate_by = 20
 
     def get_queryset(self):
         return selectors.estate_list()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["facts"] = selectors.programme_facts()
+        form = self.filterset.form
+        cleaned = getattr(form, "cleaned_data", {})
+        context["query"] = cleaned.get("q") or ""
+        # Choices other than the search text, for the "no result" advice.
+        context["is_filtered"] = bool(form.errors) or any(
+            value not in (None, "") for name, value in cleaned.items() if name != "q"
+        )
         return context
 
 
@@ -27,14 +49,36 @@ class EstateDetailView(DetailView):
     def get_queryset(self):
         return selectors.estate_detail()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        estate = self.object
+        context["timeline"] = selectors.estate_timeline(estate=estate)
+        context["works_tiers"] = selectors.estate_works_by_tier(estate=estate)
+        context["photo_groups"] = selectors.estate_photos_by_kind(estate=estate)
+        return context
+
 
 class CommunityDetailView(DetailView):
     template_name = "estates/community_detail.html"
     context_object_name = "community"
-    queryset = Community.objects.select_related("subdistrict")
+    estates_per_page = 20
+
+    def get_queryset(self):
+        return selectors.community_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        paginator = Paginator(
+            selectors.community_estates(community=self.object), self.estates_per_page
+        )
+        context["page_obj"] = paginator.get_page(self.request.GET.get("page"))
+        context["checklist"] = selectors.community_checklist(community=self.object)
+        return context
 
 
 class CourtyardDetailView(DetailView):
     template_name = "estates/courtyard_detail.html"
     context_object_name = "courtyard"
-    queryset = MergedCourtyard.objects.select_related("community", "subdistrict")
+
+    def get_queryset(self):
+        return selectors.courtyard_detail()

@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from estates.views import HomeView
+from renovation_portal.views import CaseStudyView, HomeView, elder_mode
 
 admin.site.site_header = _("Renovation Portal administration")
 admin.site.site_title = _("Renovation Portal")
@@ -20,12 +20,17 @@ admin.site.index_title = _("Records")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Like set_language, a POST that sets a cookie and goes back: one address
+    # for both languages.
+    path("elder-mode/", elder_mode, name="elder-mode"),
 ]
 
 urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
     path("", include("estates.urls")),
     path("", include("lanes.urls")),
+    path("", include("governance.urls")),
+    path("case-study/", CaseStudyView.as_view(), name="case-study"),
     prefix_default_language=False,
 )
 

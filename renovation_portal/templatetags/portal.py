@@ -1,11 +1,20 @@
 """Template helpers for bilingual content and undisclosed figures."""
 
+import math
+
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from renovation_portal.translation import is_fallback
+from renovation_portal.search import has_han
+from renovation_portal.translation import (
+    PRIMARY_LANGUAGE,
+    active_content_language,
+    is_fallback,
+)
 
 register = template.Library()
 
@@ -52,3 +61,192 @@ def alternate_urls(context):
         {"code": code, "name": name, "url": translate_url(path, code)}
         for code, name in settings.LANGUAGES
     ]
+
+
+# ------------------------------------------------------------------------------
+# Programme figures, charts and the map (home, case study)
+# ------------------------------------------------------------------------------
+
+# A qualified figure is one phrase, so the word order stays the translator's.
+QUALIFIED_FIGURES = {
+    "about": gettext_lazy("about %(figure)s"),
+    "over": gettext_lazy("over %(figure)s"),
+    "nearly": gettext_lazy("nearly %(figure)s"),
+}
+
+
+@register.simple_tag
+def fact_value(fact):
+    """A stated figure (``value``, ``qualifier``, ``unit``) as the source words it:
+    "about 785,800 m²"; "not disclosed" when the value is unknown or missing."""
+    if fact is None or fact.value is None:
+        return figure(None)
+    text = conditional_escape(figure(fact.value, fact.unit))
+    phrase = QUALIFIED_FIGURES.get(fact.qualifier)
+    return mark_safe(phrase % {"figure": text}) if phrase else text
+
+
+@register.filter
+def source_text(value):
+    """A source's name, marked as Chinese on other languages' pages."""
+    if value and has_han(value) and active_content_language() != PRIMARY_LANGUAGE:
+        return format_html('<span lang="zh-Hans">{}</span>', value)
+    return value
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path):
+    """``path`` with scheme and host, for links that must survive printing."""
+    return context["request"].build_absolute_uri(path)
+
+
+CHART_WIDTH = 360
+CHART_ROW = 52
+CHART_COUNT_ROOM = 56  # space after the longest bar for its number
+
+
+@register.inclusion_tag("includes/site_bar_chart.html")
+def bar_chart(rows, chart_id, title, description, label_heading, count_heading):
+    """A horizontal bar chart of ``rows`` (dicts with key, label, count) as
+    inline SVG, with the same numbers in a table beside it."""
+    rows = list(rows)
+    top = max((row["count"] for row in rows), default=0)
+    room = CHART_WIDTH - CHART_COUNT_ROOM
+    bars = []
+    for index, row in enumerate(rows):
+        y = index * CHART_ROW
+        width = round(row["count"] / top * room, 1) if top else 0
+        bars.append(
+            {
+                **row,
+                "label_y": y + 18,
+                "bar_y": y + 26,
+                "width": width,
+                "count_x": width + 6,
+                "count_y": y + 40,
+            }
+        )
+    return {
+        "chart_id": chart_id,
+        "title": title,
+        "description": description,
+        "label_heading": label_heading,
+        "count_heading": count_heading,
+        "rows": bars,
+        "width": CHART_WIDTH,
+        "height": len(rows) * CHART_ROW + 4,
+    }
+
+
+MAP_WIDTH = 640
+MAP_PADDING = 56
+MAP_MIN_HEIGHT = 240
+MAP_MAX_HEIGHT = 640
+METRES_PER_DEGREE = 111_320
+SCALE_STEPS = (10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000)
+
+
+def _scale_bar(pixels_per_degree: float) -> dict | None:
+    """The longest round distance that fits a quarter of the map's width."""
+    metres_per_pixel = METRES_PER_DEGREE / pixels_per_degree
+    fitting = [d for d in SCALE_STEPS if d / metres_per_pixel <= MAP_WIDTH / 4]
+    if not fitting:
+        return None
+    metres = fitting[-1]
+    return {
+        "x2": round(16 + metres / metres_per_pixel, 1),
+        "metres": metres,
+        "kilometres": metres // 1000 if metres >= 1000 else None,
+    }
+
+
+def _project(points: list[dict]) -> dict:
+    """Place points on an equirectangular plan of their bounding box, north up.
+
+    Longitudes are shortened by the cosine of the middle latitude so that a
+    kilometre east is as long as a kilometre north; plenty for a subdistrict.
+    """
+    middle = math.radians(
+        (min(p["lat"] for p in points) + max(p["lat"] for p in points)) / 2
+    )
+    for point in points:
+        point["east"] = point["lng"] * math.cos(middle)
+    west = min(p["east"] for p in points)
+    north = max(p["lat"] for p in points)
+    span_x = max(p["east"] for p in points) - west
+    span_y = north - min(p["lat"] for p in points)
+    room_x = MAP_WIDTH - 2 * MAP_PADDING
+    room_y = MAP_MAX_HEIGHT - 2 * MAP_PADDING
+    if span_x == 0 and span_y == 0:
+        scale, height = 0.0, MAP_MIN_HEIGHT
+    else:
+        scale = min(
+            room_x / span_x if span_x else math.inf,
+            room_y / span_y if span_y else math.inf,
+        )
+        height = max(MAP_MIN_HEIGHT, round(span_y * scale) + 2 * MAP_PADDING)
+    left = (MAP_WIDTH - span_x * scale) / 2
+    top = (height - span_y * scale) / 2
+    for point in points:
+        x = round(left + (point["east"] - west) * scale, 1)
+        y = round(top + (north - point["lat"]) * scale, 1)
+        point.update(x=x, y=y, shape=_shape(point["kind"], x, y))
+        # Labels run towards the middle so that none leaves the plan.
+        if x > MAP_WIDTH * 0.65:
+            point.update(label_x=round(x - 10, 1), anchor="end")
+        else:
+            point.update(label_x=round(x + 10, 1), anchor="start")
+    return {"height": height, "scale": _scale_bar(scale) if scale else None}
+
+
+def _shape(kind: str, x: float, y: float) -> str:
+    """Polygon points: a square for a facility, a diamond for a lane."""
+    r = 6
+    if kind == "facility":
+        corners = ((x - r, y - r), (x + r, y - r), (x + r, y + r), (x - r, y + r))
+    else:
+        corners = ((x, y - r - 1), (x + r + 1, y), (x, y + r + 1), (x - r - 1, y))
+    return " ".join(f"{cx:g},{cy:g}" for cx, cy in corners)
+
+
+@register.inclusion_tag("includes/site_map.html")
+def place_map(layers, map_id="map"):
+    """An offline plan of places drawn from their coordinates (inline SVG).
+
+    ``layers`` is a list of (kind, found) where ``found`` has ``places``
+    (records with ``name``, ``latitude``, ``longitude``), ``more`` (some were
+    left out) and ``unlocated`` (how many have no coordinates). Nothing is
+    guessed: records without coordinates are counted and said to be so. No
+    tile server is needed; a tile layer is left for when one is configured.
+    """
+    points = []
+    for kind, found in layers:
+        for obj in found.places:
+            url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
+            points.append(
+                {
+                    "kind": kind,
+                    "obj": obj,
+                    "name": obj.name,
+                    "fallback": is_fallback(obj, "name"),
+                    "url": url,
+                    "lat": float(obj.latitude),
+                    "lng": float(obj.longitude),
+                }
+            )
+    plan = _project(points) if points else {"height": 0, "scale": None}
+    return {
+        "map_id": map_id,
+        "points": points,
+        "width": MAP_WIDTH,
+        "height": plan["height"],
+        "scale": plan["scale"],
+        "scale_y": plan["height"] - 20,
+        "kinds": [kind for kind, found in layers if found.places],
+        "unlocated": [
+            {"kind": kind, "count": found.unlocated}
+            for kind, found in layers
+            if found.unlocated
+        ],
+        "more": [kind for kind, found in layers if found.more],
+    }

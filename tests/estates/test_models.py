@@ -106,7 +106,7 @@ def test_creating_steps_twice_adds_nothing_the_second_time():
     assert estate.steps.count() == 3
 
 
-def test_not_applicable_without_reason_is_refused_with_a_clear_message():
+def test_not_applicable_without_reason_is_refused_with_a_clear_message(english):
     procedure, _ = _procedure_with_steps()
     estate = EstateFactory()
     services.estate_steps_create(estate=estate, procedure=procedure)
@@ -118,7 +118,7 @@ def test_not_applicable_without_reason_is_refused_with_a_clear_message():
     assert step.status == StepStatus.PENDING
 
 
-def test_works_done_above_planned_is_refused_by_validation():
+def test_works_done_above_planned_is_refused_by_validation(english):
     item = WorksItemFactory.build(
         estate=EstateFactory(),
         planned_quantity=Decimal("10"),
@@ -127,6 +127,15 @@ def test_works_done_above_planned_is_refused_by_validation():
     with pytest.raises(ValidationError) as error:
         item.full_clean()
     assert "cannot be larger than the planned quantity" in str(error.value)
+
+
+def test_validation_messages_are_in_chinese_by_default():
+    item = WorksItemFactory.build(
+        estate=EstateFactory(), planned_quantity=Decimal("10"), done_quantity=12
+    )
+    with pytest.raises(ValidationError) as error:
+        item.full_clean()
+    assert "完成数量不能大于计划数量" in str(error.value)
 
 
 def test_works_done_above_planned_is_refused_by_the_database():

@@ -1,0 +1,348 @@
+"""The governance page: councils, cadence, organisations, awards, mediation."""
+
+import datetime
+from http import HTTPStatus
+
+import pytest
+
+from governance.models import (
+    CouncilLevel,
+    Integration,
+    MediationStatus,
+    MeetingKind,
+    OrganisationKind,
+)
+from tests.estates.factories import (
+    EstateFactory,
+    MergedCourtyardFactory,
+    ProgrammeFactFactory,
+    SubdistrictFactory,
+)
+from tests.governance.factories import (
+    AwardFactory,
+    AwardGrantFactory,
+    CouncilFactory,
+    MediationCaseFactory,
+    MeetingFactory,
+    OrganisationFactory,
+    PracticeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = "/governance/"
+EN_URL = "/en/governance/"
+
+
+def test_governance_page_answers_in_chinese(client):
+    CouncilFactory(name_zh_hans="测试社区议事会")
+    response = client.get(URL)
+    assert response.status_code == HTTPStatus.OK
+    assert '<html lang="zh-Hans">' in response.text
+    assert "测试社区议事会" in response.text
+
+
+def test_governance_page_answers_in_english(client):
+    CouncilFactory(name_zh_hans="测试社区议事会", name_en="Test community council")
+    response = client.get(EN_URL)
+    assert response.status_code == HTTPStatus.OK
+    assert "<h1>Governance</h1>" in response.text
+    assert "Test community council" in response.text
+
+
+# --- Councils ---
+
+
+def test_councils_are_grouped_by_level_in_order(client):
+    subdistrict = SubdistrictFactory()
+    CouncilFactory(
+        name_zh_hans="楼院议事会",
+        level=CouncilLevel.COURTYARD,
+        community=None,
+        subdistrict=subdistrict,
+        courtyard=MergedCourtyardFactory(subdistrict=subdistrict),
+    )
+    CouncilFactory(
+        name_zh_hans="街道议事会",
+        level=CouncilLevel.SUBDISTRICT,
+        community=None,
+        subdistrict=subdistrict,
+    )
+    CouncilFactory(name_zh_hans="社区议事会")
+    response = client.get(EN_URL)
+    levels = response.context["council_levels"]
+    assert [group.key for group in levels] == ["subdistrict", "community", "courtyard"]
+    assert [[c.name_zh_hans for c in group.items] for group in levels] == [
+        ["街道议事会"],
+        ["社区议事会"],
+        ["楼院议事会"],
+    ]
+    text = response.text
+    assert (
+        text.index("街道议事会") < text.index("社区议事会") < text.index("楼院议事会")
+    )
+
+
+def test_empty_council_level_says_so(client):
+    CouncilFactory()
+    response = client.get(EN_URL)
+    assert response.text.count("No councils have been recorded at this level yet.") == 2
+
+
+def test_council_links_its_community(client):
+    council = CouncilFactory()
+    response = client.get(EN_URL)
+    assert f'href="/en/communities/{council.community.slug}/"' in response.text
+
+
+def test_council_shows_agenda_and_decisions_of_its_meetings(client):
+    MeetingFactory(
+        agenda_zh_hans="讨论停车位划线",
+        decisions_zh_hans="同意在东侧划线",
+        kind=MeetingKind.MONTHLY_COORDINATION,
+    )
+    response = client.get(URL)
+    assert "讨论停车位划线" in response.text
+    assert "同意在东侧划线" in response.text
+
+
+def test_council_never_shows_minutes(client):
+    MeetingFactory(minutes_zh_hans="会议纪要内部内容", agenda_zh_hans="议程")
+    response = client.get(URL)
+    assert "会议纪要内部内容" not in response.text
+
+
+def test_council_meetings_are_read_without_minutes(client):
+    MeetingFactory(minutes_zh_hans="会议纪要内部内容")
+    response = client.get(URL)
+    meeting = response.context["council_levels"][1].items[0].latest_meetings[0]
+    assert "minutes_zh_hans" in meeting.get_deferred_fields()
+
+
+def test_council_shows_only_its_latest_three_meetings(client):
+    council = CouncilFactory()
+    for day in range(1, 6):
+        MeetingFactory(
+            council=council,
+            held_on=datetime.date(2024, 3, day),
+            title_zh_hans=f"第{day}次会议",
+        )
+    response = client.get(URL)
+    meetings = response.context["council_levels"][1].items[0].latest_meetings
+    assert [m.held_on.day for m in meetings] == [5, 4, 3]
+    assert "第1次会议" not in response.text
+
+
+def test_meeting_dates_are_formatted_for_the_language(client):
+    MeetingFactory(held_on=datetime.date(2024, 3, 2))
+    assert "2024年3月2日" in client.get(URL).text
+    assert "March 2, 2024" in client.get(EN_URL).text
+
+
+def test_council_without_meetings_says_so(client):
+    CouncilFactory()
+    response = client.get(EN_URL)
+    assert "No meetings have been recorded yet." in response.text
+
+
+def test_council_communities_fact_is_shown_with_its_source(client):
+    ProgrammeFactFactory(
+        key="council-communities",
+        label_zh_hans="推行三级议事制度的社区",
+        value=12,
+        unit_zh_hans="个",
+        source="中国日报网 2024-10-23",
+    )
+    response = client.get(URL)
+    assert "推行三级议事制度的社区" in response.text
+    assert "12 个" in response.text
+    assert '<cite lang="zh-Hans">中国日报网 2024-10-23</cite>' in response.text
+
+
+# --- Meeting cadence ---
+
+
+def test_cadence_explains_the_three_meetings(client):
+    response = client.get(EN_URL)
+    assert "<dt>Weekly residents' sentiment talk</dt>" in response.text
+    assert "Monthly problem coordination meeting" in response.text
+    assert "Quarterly work evaluation meeting" in response.text
+    assert "Every quarter, the work done is reviewed and evaluated." in response.text
+
+
+def test_cadence_counts_meetings_of_each_kind(client):
+    MeetingFactory.create_batch(2, kind=MeetingKind.WEEKLY_TALK)
+    MeetingFactory(kind=MeetingKind.QUARTERLY_EVALUATION)
+    response = client.get(EN_URL)
+    assert response.context["meeting_counts"] == {
+        "weekly_talk": 2,
+        "monthly_coordination": 0,
+        "quarterly_evaluation": 1,
+        "other": 0,
+    }
+    assert "2 meetings recorded in the portal" in response.text
+    assert "1 meeting recorded in the portal" in response.text
+
+
+# --- Organisations and volunteer teams ---
+
+
+def test_organisations_are_grouped_by_kind(client):
+    OrganisationFactory(
+        name_zh_hans="红色邻居联合党支部", kind=OrganisationKind.JOINT_PARTY_BRANCH
+    )
+    OrganisationFactory(
+        name_zh_hans="测试业委会", kind=OrganisationKind.OWNERS_COMMITTEE
+    )
+    response = client.get(EN_URL)
+    groups = response.context["organisation_groups"]
+    assert [group.key for group in groups] == ["joint_party_branch", "owners_committee"]
+    assert "<h3>Joint Party branch</h3>" in response.text
+    assert "红色邻居联合党支部" in response.text
+
+
+def test_volunteer_team_lists_its_sub_teams(client):
+    team = OrganisationFactory(name_zh_hans="暖阳服务队")
+    OrganisationFactory(
+        name_zh_hans="睦邻友爱分队",
+        kind=OrganisationKind.VOLUNTEER_SUB_TEAM,
+        parent=team,
+    )
+    response = client.get(URL)
+    assert "暖阳服务队" in response.text
+    assert "睦邻友爱分队" in response.text
+    assert [t.name_zh_hans for t in response.context["volunteer_teams"]] == [
+        "暖阳服务队"
+    ]
+
+
+def test_volunteer_team_reports_sub_teams_not_all_recorded(client):
+    team = OrganisationFactory(sub_teams_count=70)
+    OrganisationFactory.create_batch(
+        3, kind=OrganisationKind.VOLUNTEER_SUB_TEAM, parent=team
+    )
+    response = client.get(EN_URL)
+    assert "<dt>Sub-teams</dt><dd>70</dd>" in response.text
+    assert "70 sub-teams in all; 3 recorded here:" in response.text
+
+
+def test_volunteer_team_says_volunteers_not_disclosed(client):
+    OrganisationFactory(members_count=None)
+    response = client.get(EN_URL)
+    assert (
+        '<dt>Volunteers</dt><dd><span class="undisclosed">not disclosed</span>'
+        in response.text
+    )
+
+
+def test_no_organisations_says_so(client):
+    response = client.get(EN_URL)
+    assert "No organisations have been recorded yet." in response.text
+    assert "No volunteer teams have been recorded yet." in response.text
+
+
+# --- Awards and practices ---
+
+
+def test_awards_are_listed_with_their_grants(client):
+    award = AwardFactory(name_zh_hans="和美楼栋")
+    estate = EstateFactory(name_zh_hans="九大院")
+    AwardGrantFactory(award=award, year=2023, estate=estate, recipients_count=None)
+    response = client.get(EN_URL)
+    assert "和美楼栋" in response.text
+    assert f'2023 · <a href="/en/estates/{estate.slug}/">' in response.text
+    assert 'Recipients: <span class="undisclosed">not disclosed</span>' in (
+        response.text
+    )
+
+
+def test_no_awards_says_so(client):
+    response = client.get(EN_URL)
+    assert "No awards have been recorded yet." in response.text
+
+
+def test_practices_are_grouped_by_the_four_integrations(client):
+    PracticeFactory(name_zh_hans="三张清单", integration=Integration.ORGANISATIONS)
+    PracticeFactory(name_zh_hans="三合三并", integration=Integration.BUILDINGS)
+    response = client.get(EN_URL)
+    groups = response.context["integrations"]
+    assert [group.key for group in groups] == [
+        "buildings",
+        "organisations",
+        "services",
+        "hearts",
+    ]
+    assert [[p.name_zh_hans for p in group.items] for group in groups] == [
+        ["三合三并"],
+        ["三张清单"],
+        [],
+        [],
+    ]
+    assert (
+        response.text.count("No practices have been recorded for this integration yet.")
+        == 2
+    )
+
+
+# --- Mediation ---
+
+
+def test_mediation_cases_are_counted_by_status(client):
+    MediationCaseFactory.create_batch(2, status=MediationStatus.RESOLVED)
+    MediationCaseFactory(status=MediationStatus.OPEN)
+    response = client.get(EN_URL)
+    counts = {t.key: t.count for t in response.context["mediation_counts"]}
+    assert counts == {"open": 1, "resolved": 2, "referred": 0}
+    assert '<th scope="row">Resolved</th><td>2</td>' in response.text
+    assert '<th scope="row">Total</th><td>3</td>' in response.text
+
+
+def test_no_mediation_cases_says_so(client):
+    response = client.get(EN_URL)
+    assert "No mediation cases have been recorded in the portal yet." in (response.text)
+
+
+def test_disputes_mediated_fact_is_shown_with_its_source(client):
+    ProgrammeFactFactory(
+        key="disputes-mediated",
+        label_zh_hans="调处各类矛盾纠纷",
+        label_en="Disputes mediated",
+        value=46,
+        unit_zh_hans="起",
+        unit_en="disputes",
+        source="中国日报网 2024-10-23",
+    )
+    response = client.get(EN_URL)
+    assert "<dt>Disputes mediated</dt>" in response.text
+    assert "46 disputes" in response.text
+    assert "中国日报网 2024-10-23" in response.text
+
+
+def test_undisclosed_fact_shows_not_disclosed(client):
+    ProgrammeFactFactory(key="disputes-mediated", value=None)
+    response = client.get(EN_URL)
+    assert (
+        '<span class="fact-value"><span class="undisclosed">not disclosed</span>'
+        in response.text
+    )
+
+
+# --- Queries ---
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_governance_page_queries_stay_constant(
+    client, rows, django_assert_max_num_queries
+):
+    for council in CouncilFactory.create_batch(rows):
+        MeetingFactory.create_batch(2, council=council)
+    for team in OrganisationFactory.create_batch(rows):
+        OrganisationFactory(kind=OrganisationKind.VOLUNTEER_SUB_TEAM, parent=team)
+    for award in AwardFactory.create_batch(rows):
+        AwardGrantFactory(award=award, estate=EstateFactory())
+    PracticeFactory.create_batch(rows)
+    MediationCaseFactory.create_batch(rows)
+    ProgrammeFactFactory(key="disputes-mediated", value=46)
+    with django_assert_max_num_queries(11):
+        response = client.get(URL)
+    assert response.status_code == HTTPStatus.OK
