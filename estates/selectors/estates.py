@@ -1,8 +1,4 @@
-"""Reads shared by pages and the API; each carries the joins it needs.
-
-The site's pages and the API call the same functions here, so a page and its
-API answer cannot disagree (DESIGN.md "Layout").
-"""
+"""Reads of compounds, communities and merged courtyards for pages and the API."""
 
 from __future__ import annotations
 
@@ -11,13 +7,12 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from renovation_portal.search import normalize
 from renovation_portal.translation import CONTENT_LANGUAGES, column
 
-from .models import (
+from ..models import (
     ChecklistCategory,
     Community,
     CommunityChecklistItem,
@@ -33,61 +28,6 @@ from .models import (
     Tier,
     WorksItem,
 )
-
-# ---------------------------------------------------------------------------
-# Finding a compound
-# ---------------------------------------------------------------------------
-
-# A resident types a name, not a paragraph: a longer query is cut before it
-# reaches the database.
-MAX_QUERY_LENGTH = 100
-SEARCH_KEYS = ("search_hanzi", "search_pinyin", "search_initials", "search_latin")
-
-
-class Rank(models.IntegerChoices):
-    """How well an estate matches a query; lower is better."""
-
-    EXACT = 0
-    PREFIX = 1
-    CONTAINS = 2
-    ADDRESS = 3
-
-
-def _any_key_contains(text: str) -> Q:
-    return Q(*(Q(**{f"{key}__contains": text}) for key in SEARCH_KEYS), _connector=Q.OR)
-
-
-def estate_search(
-    *, query: str, queryset: QuerySet[Estate] | None = None
-) -> QuerySet[Estate]:
-    """Estates whose name, alias, English name or address matches ``query``.
-
-    The query is folded like the stored keys (renovation_portal.search), so
-    ``九大``, ``jiudayuan``, ``jiu da yuan``, ``Jiǔdàyuàn``, ``ＪＤＹ`` and ``jdy`` all
-    find 九大院. Best matches come first: a whole key, then the start of a key,
-    then anywhere in a key, then the address; then by name. The ranking is a
-    database annotation (``search_rank``), so the result paginates. An empty
-    query filters nothing. Plain ``LIKE`` only, so it runs on SQLite and
-    PostgreSQL alike.
-    """
-    queryset = estate_list() if queryset is None else queryset
-    text = normalize(query)[:MAX_QUERY_LENGTH]
-    if not text:
-        return queryset
-    # Keys are stored as "|key1|key2|": "|q|" is a whole key, "|q" a key's start.
-    rank = Case(
-        When(_any_key_contains(f"|{text}|"), then=Value(Rank.EXACT)),
-        When(_any_key_contains(f"|{text}"), then=Value(Rank.PREFIX)),
-        When(_any_key_contains(text), then=Value(Rank.CONTAINS)),
-        default=Value(Rank.ADDRESS),
-        output_field=IntegerField(),
-    )
-    return (
-        queryset.filter(_any_key_contains(text) | Q(address_zh_hans__icontains=text))
-        .annotate(search_rank=rank)
-        .order_by("search_rank", "name_zh_hans", "pk")
-    )
-
 
 # ---------------------------------------------------------------------------
 # Lists
@@ -318,111 +258,3 @@ def courtyard_detail() -> QuerySet[MergedCourtyard]:
         Prefetch("estates", queryset=estate_list()),
         "facilities",
     )
-
-
-# Programme-wide reads (home, case study)
-# Imports this section alone needs sit inside its functions, so that the
-# section stays an addition at the end of the module.
-
-# A map of a whole city's compounds would outgrow a light page; beyond this
-# many places per kind the map says it shows only the first ones.
-MAP_PLACES_LIMIT = 300
-LOCATED = Q(latitude__isnull=False, longitude__isnull=False)
-
-
-def programme_fact_index(facts=None) -> dict[str, ProgrammeFact]:
-    """The programme's figures by key (``facts``, or every stored figure).
-
-    The site presents one programme: were several subdistricts to store
-    figures, the first in :func:`programme_facts` order keeps the key.
-    """
-    index: dict[str, ProgrammeFact] = {}
-    for fact in programme_facts() if facts is None else facts:
-        index.setdefault(fact.key, fact)
-    return index
-
-
-def estate_stage_counts() -> dict[str | None, int]:
-    """How many estates are in each stage, every stage included, in order;
-    ``None`` counts the estates whose stage is not known."""
-    counts = dict(
-        Estate.objects.order_by()
-        .values_list("stage")
-        .annotate(n=models.Count("pk"))
-        .values_list("stage", "n")
-    )
-    return {stage: counts.get(stage, 0) for stage in [*Stage.values, None]}
-
-
-@dataclass(frozen=True)
-class Located:
-    """Records that have coordinates (at most MAP_PLACES_LIMIT), whether more
-    exist, and how many records have none."""
-
-    places: list
-    more: bool
-    unlocated: int
-
-
-def located(queryset: QuerySet, *, fields: tuple[str, ...]) -> Located:
-    """Split ``queryset`` into records with coordinates and a count of the rest."""
-    places = list(
-        queryset.filter(LOCATED)
-        .only(*fields, "latitude", "longitude")
-        .order_by("name_zh_hans", "pk")[: MAP_PLACES_LIMIT + 1]
-    )
-    return Located(
-        places=places[:MAP_PLACES_LIMIT],
-        more=len(places) > MAP_PLACES_LIMIT,
-        unlocated=queryset.exclude(LOCATED).count(),
-    )
-
-
-def estates_located() -> Located:
-    return located(Estate.objects.all(), fields=("slug", *_both_languages("name")))
-
-
-def facilities_located() -> Located:
-    from .models import Facility
-
-    return located(
-        Facility.objects.all(), fields=("slug", "kind", *_both_languages("name"))
-    )
-
-
-def courtyard_count() -> int:
-    return MergedCourtyard.objects.count()
-
-
-def facility_count() -> int:
-    from .models import Facility
-
-    return Facility.objects.count()
-
-
-def estates_recently_updated(*, limit: int) -> list[Estate]:
-    return list(
-        Estate.objects.only("slug", "updated_at", *_both_languages("name")).order_by(
-            "-updated_at", "-pk"
-        )[:limit]
-    )
-
-
-def notices_recently_updated(*, limit: int) -> list[Notice]:
-    return list(
-        Notice.objects.select_related("estate").order_by("-updated_at", "-pk")[:limit]
-    )
-
-
-def default_procedure_step_counts() -> dict[str, int]:
-    """How many steps the shipped default procedure has in each stage."""
-    from .models import StepTemplate
-
-    counts = dict(
-        StepTemplate.objects.filter(procedure__is_default_template=True)
-        .order_by()
-        .values_list("stage")
-        .annotate(n=models.Count("pk"))
-        .values_list("stage", "n")
-    )
-    return {stage: counts.get(stage, 0) for stage in Stage.values}

@@ -1,0 +1,81 @@
+"""Reads shared by pages and the API; each carries the joins it needs.
+
+The site's pages and the API call the same functions here, so a page and its
+API answer cannot disagree (DESIGN.md "Layout").
+"""
+
+from .estates import (
+    RECENT_MEETINGS,
+    STEP_FINISHED,
+    ChecklistRow,
+    Group,
+    StageGroup,
+    community_checklist,
+    community_detail,
+    community_estates,
+    courtyard_detail,
+    estate_detail,
+    estate_list,
+    estate_photos_by_kind,
+    estate_timeline,
+    estate_works_by_tier,
+    programme_facts,
+    stage_state,
+)
+from .programme import (
+    LOCATED,
+    MAP_PLACES_LIMIT,
+    Located,
+    courtyard_count,
+    default_procedure_step_counts,
+    estate_stage_counts,
+    estates_located,
+    estates_recently_updated,
+    facilities_located,
+    facility_count,
+    located,
+    notices_recently_updated,
+    programme_fact_index,
+)
+from .search import (
+    MAX_QUERY_LENGTH,
+    SEARCH_KEYS,
+    Rank,
+    estate_search,
+)
+
+__all__ = [
+    "ChecklistRow",
+    "Group",
+    "LOCATED",
+    "Located",
+    "MAP_PLACES_LIMIT",
+    "MAX_QUERY_LENGTH",
+    "RECENT_MEETINGS",
+    "Rank",
+    "SEARCH_KEYS",
+    "STEP_FINISHED",
+    "StageGroup",
+    "community_checklist",
+    "community_detail",
+    "community_estates",
+    "courtyard_count",
+    "courtyard_detail",
+    "default_procedure_step_counts",
+    "estate_detail",
+    "estate_list",
+    "estate_photos_by_kind",
+    "estate_search",
+    "estate_stage_counts",
+    "estate_timeline",
+    "estate_works_by_tier",
+    "estates_located",
+    "estates_recently_updated",
+    "facilities_located",
+    "facility_count",
+    "located",
+    "notices_recently_updated",
+    "programme_fact_index",
+    "programme_facts",
+    "stage_state",
+]

@@ -1,0 +1,67 @@
+"""Finding a compound by the name a resident says."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from renovation_portal.search import normalize
+
+from ..models import (
+    Estate,
+)
+from .estates import estate_list
+
+# ---------------------------------------------------------------------------
+# Finding a compound
+# ---------------------------------------------------------------------------
+
+# A resident types a name, not a paragraph: a longer query is cut before it
+# reaches the database.
+MAX_QUERY_LENGTH = 100
+SEARCH_KEYS = ("search_hanzi", "search_pinyin", "search_initials", "search_latin")
+
+
+class Rank(models.IntegerChoices):
+    """How well an estate matches a query; lower is better."""
+
+    EXACT = 0
+    PREFIX = 1
+    CONTAINS = 2
+    ADDRESS = 3
+
+
+def _any_key_contains(text: str) -> Q:
+    return Q(*(Q(**{f"{key}__contains": text}) for key in SEARCH_KEYS), _connector=Q.OR)
+
+
+def estate_search(
+    *, query: str, queryset: QuerySet[Estate] | None = None
+) -> QuerySet[Estate]:
+    """Estates whose name, alias, English name or address matches ``query``.
+
+    The query is folded like the stored keys (renovation_portal.search), so
+    ``九大``, ``jiudayuan``, ``jiu da yuan``, ``Jiǔdàyuàn``, ``ＪＤＹ`` and ``jdy`` all
+    find 九大院. Best matches come first: a whole key, then the start of a key,
+    then anywhere in a key, then the address; then by name. The ranking is a
+    database annotation (``search_rank``), so the result paginates. An empty
+    query filters nothing. Plain ``LIKE`` only, so it runs on SQLite and
+    PostgreSQL alike.
+    """
+    queryset = estate_list() if queryset is None else queryset
+    text = normalize(query)[:MAX_QUERY_LENGTH]
+    if not text:
+        return queryset
+    # Keys are stored as "|key1|key2|": "|q|" is a whole key, "|q" a key's start.
+    rank = Case(
+        When(_any_key_contains(f"|{text}|"), then=Value(Rank.EXACT)),
+        When(_any_key_contains(f"|{text}"), then=Value(Rank.PREFIX)),
+        When(_any_key_contains(text), then=Value(Rank.CONTAINS)),
+        default=Value(Rank.ADDRESS),
+        output_field=IntegerField(),
+    )
+    return (
+        queryset.filter(_any_key_contains(text) | Q(address_zh_hans__icontains=text))
+        .annotate(search_rank=rank)
+        .order_by("search_rank", "name_zh_hans", "pk")
+    )
