@@ -1,6 +1,4 @@
-"""Programme-wide reads (home, case study).
-
-Imports this section alone needs sit inside its functions."""
+"""Programme-wide reads (home, case study)."""
 
 from __future__ import annotations
 
@@ -11,10 +9,12 @@ from django.db.models import Q, QuerySet
 
 from ..models import (
     Estate,
+    Facility,
     MergedCourtyard,
     Notice,
     ProgrammeFact,
     Stage,
+    StepTemplate,
 )
 from .estates import _both_languages, programme_facts
 
@@ -77,8 +77,6 @@ def estates_located() -> Located:
 
 
 def facilities_located() -> Located:
-    from .models import Facility
-
     return located(
         Facility.objects.all(), fields=("slug", "kind", *_both_languages("name"))
     )
@@ -89,8 +87,6 @@ def courtyard_count() -> int:
 
 
 def facility_count() -> int:
-    from .models import Facility
-
     return Facility.objects.count()
 
 
@@ -110,8 +106,6 @@ def notices_recently_updated(*, limit: int) -> list[Notice]:
 
 def default_procedure_step_counts() -> dict[str, int]:
     """How many steps the shipped default procedure has in each stage."""
-    from .models import StepTemplate
-
     counts = dict(
         StepTemplate.objects.filter(procedure__is_default_template=True)
         .order_by()
