@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "renovation_portal",
     "estates",
     "lanes",
@@ -87,6 +90,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "renovation_portal.middleware.LocaleMiddleware",
+    # Before CommonMiddleware, as django-cors-headers asks; CORS only on /api/.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -213,14 +218,69 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # ------------------------------------------------------------------------------
-# Django REST framework (the API itself comes with the API issue)
+# Django REST framework, drf-spectacular, CORS: the public read-only API
 # https://www.django-rest-framework.org/api-guide/settings/
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html
+# https://github.com/adamchainz/django-cors-headers
 # ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "renovation_portal.api.pagination.PortalPagination",
     "PAGE_SIZE": 20,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication"
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "renovation_portal.api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["renovation_portal.api.throttling.AnonymousThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "300/minute")},
+    # How many proxies in front of the app set X-Forwarded-For; 0 trusts only
+    # the connection's address, so a client cannot forge its own.
+    "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
+    # Figures as JSON numbers, not strings.
+    "COERCE_DECIMAL_TO_STRING": False,
+    # No ?format=: the API speaks JSON only.
+    "URL_FORMAT_OVERRIDE": None,
 }
+# Public data: shared caches may keep an answer this many seconds.
+API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Renovation Portal API",
+    "DESCRIPTION": (
+        "Read-only public data of the old residential compound renovation "
+        "programme: compounds, communities, merged courtyards, themed lanes, "
+        "events, councils, meetings, organisations, facilities, construction "
+        "notices and the programme's figures. Content in Chinese (`zh-hans`, the "
+        "default) or English (`en`) by `?lang=` or `Accept-Language`; `?lang=all` "
+        "gives both. Figures the source does not disclose are null."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # validatorUrl null: the page never calls swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "renovation_portal.api.schema.add_common_answers",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "FacilityKindEnum": "estates.models.FacilityKind",
+        "NoticeKindEnum": "estates.models.NoticeKind",
+        "MeetingKindEnum": "governance.models.MeetingKind",
+        "OrganisationKindEnum": "governance.models.OrganisationKind",
+        "StepStatusEnum": "estates.models.StepStatus",
+    },
+}
+
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Content-Language"]
 
 # ------------------------------------------------------------------------------
 # Logging: to the console, where gunicorn and systemd pick it up.

@@ -20,6 +20,7 @@ admin.site.index_title = _("Records")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("renovation_portal.api.urls")),
     # Like set_language, a POST that sets a cookie and goes back: one address
     # for both languages.
     path("elder-mode/", elder_mode, name="elder-mode"),
@@ -31,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("", include("lanes.urls")),
     path("", include("governance.urls")),
     path("case-study/", CaseStudyView.as_view(), name="case-study"),
+    path("data/", include("renovation_portal.data.urls")),
     prefix_default_language=False,
 )
 

@@ -1,0 +1,112 @@
+"""The API's filters for estates, communities, courtyards, facilities, notices."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from estates.models import (
+    Community,
+    Estate,
+    Facility,
+    FacilityKind,
+    MergedCourtyard,
+    Notice,
+    NoticeKind,
+    Stage,
+)
+from renovation_portal.api.filters import HasCoordinatesFilter, slug_filter, year_filter
+
+
+class EstateFilter(django_filters.FilterSet):
+    community = slug_filter("community", _("Community"))
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("Stage"))
+    year = year_filter("renovation_year", _("Renovation year"))
+    built_after = django_filters.NumberFilter(
+        field_name="year_built",
+        lookup_expr="gte",
+        min_value=1900,
+        max_value=2100,
+        label=_("Built in or after"),
+    )
+    built_before = django_filters.NumberFilter(
+        field_name="year_built",
+        lookup_expr="lte",
+        min_value=1900,
+        max_value=2100,
+        label=_("Built in or before"),
+    )
+    has_coordinates = HasCoordinatesFilter()
+    property_company = slug_filter("property_company", _("Property company"))
+    courtyard = slug_filter("courtyard", _("Merged courtyard"))
+    # The lanes app declares the relation; filtering by its name needs no import.
+    lane = django_filters.CharFilter(
+        field_name="lanes__slug", label=_("Lane"), max_length=80, distinct=True
+    )
+
+    class Meta:
+        model = Estate
+        fields = [
+            "community",
+            "stage",
+            "year",
+            "built_after",
+            "built_before",
+            "has_coordinates",
+            "property_company",
+            "courtyard",
+            "lane",
+        ]
+
+
+class CommunityFilter(django_filters.FilterSet):
+    subdistrict = slug_filter("subdistrict", _("Subdistrict"))
+
+    class Meta:
+        model = Community
+        fields = ["subdistrict"]
+
+
+class CourtyardFilter(django_filters.FilterSet):
+    community = slug_filter("community", _("Community"))
+    subdistrict = slug_filter("subdistrict", _("Subdistrict"))
+
+    class Meta:
+        model = MergedCourtyard
+        fields = ["community", "subdistrict"]
+
+
+class FacilityFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=FacilityKind.choices, label=_("Kind"))
+    community = slug_filter("community", _("Community"))
+    estate = slug_filter("estate", _("Compound"))
+    courtyard = slug_filter("courtyard", _("Merged courtyard"))
+    has_coordinates = HasCoordinatesFilter()
+
+    class Meta:
+        model = Facility
+        fields = ["kind", "community", "estate", "courtyard", "has_coordinates"]
+
+
+class NoticeFilter(django_filters.FilterSet):
+    estate = slug_filter("estate", _("Compound"))
+    community = slug_filter("estate__community", _("Community"))
+    kind = django_filters.ChoiceFilter(choices=NoticeKind.choices, label=_("Kind"))
+    current = django_filters.BooleanFilter(
+        method="filter_current", label=_("Not over yet")
+    )
+    starts = django_filters.DateFromToRangeFilter(
+        field_name="starts_at__date", label=_("Starts between")
+    )
+
+    class Meta:
+        model = Notice
+        fields = ["estate", "community", "kind", "current", "starts"]
+
+    def filter_current(self, queryset, name, value):
+        if value is None:
+            return queryset
+        still_on = Q(ends_at__isnull=True) | Q(ends_at__gte=timezone.now())
+        return queryset.filter(still_on) if value else queryset.exclude(still_on)

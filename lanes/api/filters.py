@@ -1,0 +1,37 @@
+"""The API's filters for lanes and events."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from lanes.models import Event, Lane, Recurrence, Weekday
+from renovation_portal.api.filters import HasCoordinatesFilter, slug_filter
+
+
+class LaneFilter(django_filters.FilterSet):
+    estate = slug_filter("estates", _("Compound beside it"))
+    subdistrict = slug_filter("subdistrict", _("Subdistrict"))
+    has_coordinates = HasCoordinatesFilter()
+
+    class Meta:
+        model = Lane
+        fields = ["estate", "subdistrict", "has_coordinates"]
+
+
+class EventFilter(django_filters.FilterSet):
+    lane = slug_filter("lane", _("Lane"))
+    facility = slug_filter("facility", _("Facility"))
+    recurrence = django_filters.ChoiceFilter(
+        choices=Recurrence.choices, label=_("Recurrence")
+    )
+    weekday = django_filters.TypedChoiceFilter(
+        choices=Weekday.choices, coerce=int, label=_("Weekday")
+    )
+    starts = django_filters.DateFromToRangeFilter(
+        field_name="starts_on", label=_("Date (or first date) between")
+    )
+
+    class Meta:
+        model = Event
+        fields = ["lane", "facility", "recurrence", "weekday", "starts"]

@@ -1,0 +1,1 @@
+"""``/data/``: open data downloads (CSV, JSON, GeoJSON) with their dictionaries."""

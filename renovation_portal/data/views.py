@@ -1,0 +1,118 @@
+"""The /data/ page and its downloads.
+
+CSV is UTF-8 with a byte-order mark, so that Excel opens the Chinese text
+correctly; JSON carries the data dictionary beside the records; GeoJSON holds
+the records that have coordinates (RFC 7946: longitude first, WGS-84).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+from .datasets import DATASETS, Dataset, plain
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "geojson": "application/geo+json; charset=utf-8",
+}
+
+
+def dictionary(dataset: Dataset) -> list[dict]:
+    """Each column's meaning and unit, in Chinese and in English."""
+    rows = []
+    for col in dataset.columns:
+        row = {"field": col.key}
+        for code in ("zh-hans", "en"):
+            with translation.override(code):
+                row[f"meaning_{code.replace('-', '_')}"] = str(col.meaning)
+                row[f"unit_{code.replace('-', '_')}"] = str(col.unit)
+        rows.append(row)
+    return rows
+
+
+def rows(dataset: Dataset) -> list[dict]:
+    return [
+        {col.key: plain(col.read(record)) for col in dataset.columns}
+        for record in dataset.records()
+    ]
+
+
+def as_csv(dataset: Dataset) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=[c.key for c in dataset.columns])
+    writer.writeheader()
+    for row in rows(dataset):
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return "\ufeff" + out.getvalue()
+
+
+def as_json(dataset: Dataset) -> str:
+    return json.dumps(
+        {
+            "dataset": dataset.slug,
+            "fields": dictionary(dataset),
+            "records": rows(dataset),
+        },
+        ensure_ascii=False,
+        indent=1,
+    )
+
+
+def as_geojson(dataset: Dataset) -> str:
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [row["longitude"], row["latitude"]],
+            },
+            "properties": {
+                k: v for k, v in row.items() if k not in ("latitude", "longitude")
+            },
+        }
+        for row in rows(dataset)
+        if row["latitude"] is not None and row["longitude"] is not None
+    ]
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features},
+        ensure_ascii=False,
+        indent=1,
+    )
+
+
+WRITERS = {"csv": as_csv, "json": as_json, "geojson": as_geojson}
+
+
+@require_GET
+def download(request, dataset: str, extension: str):
+    found = DATASETS.get(dataset)
+    if found is None or extension not in found.formats:
+        raise Http404
+    response = HttpResponse(
+        WRITERS[extension](found), content_type=CONTENT_TYPES[extension]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{found.slug}.{extension}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+class DataView(TemplateView):
+    template_name = "data/index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["api_url"] = reverse("api:root")
+        context["docs_url"] = reverse("api:docs")
+        context["datasets"] = [
+            {"dataset": d, "dictionary": dictionary(d)} for d in DATASETS.values()
+        ]
+        return context
