@@ -8,9 +8,11 @@ https://docs.djangoproject.com/en/5.2/topics/settings/
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +81,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "csp",
+    "axes",
     "renovation_portal",
     "estates",
     "lanes",
@@ -87,6 +91,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files get the headers too.
+    "csp.middleware.CSPMiddleware",
+    "renovation_portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "renovation_portal.middleware.LocaleMiddleware",
@@ -97,6 +104,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -127,10 +136,36 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+# A read replica, when given: reads go to it, writes to default
+# (renovation_portal/db_router.py). Tests point it at the default database.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    # The test runner makes no second test database: the replica mirrors
+    # default, as it does in production.
+    # https://docs.djangoproject.com/en/5.2/topics/testing/advanced/#testing-primary-replica-configurations
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["renovation_portal.db_router.ReplicaRouter"]
+
+for _database in DATABASES.values():
+    if _database["ENGINE"] != "django.db.backends.postgresql":
+        continue
+    _options = _database.setdefault("OPTIONS", {})
     # Fail fast rather than hang when the database is unreachable.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
-        os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")
+    _options["connect_timeout"] = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+    # No statement may hold a worker longer than gunicorn would wait for it;
+    # 0 turns the limit off (e.g. for a long migration).
+    # https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-STATEMENT-TIMEOUT
+    _statement_timeout = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "20000"))
+    _options["options"] = " ".join(
+        filter(
+            None,
+            [_options.get("options", ""), f"-c statement_timeout={_statement_timeout}"],
+        )
     )
 
 # ------------------------------------------------------------------------------
@@ -144,8 +179,20 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "renovation",
+            # A stopped Redis must cost a request a second at most, never hang it.
+            # https://redis.readthedocs.io/en/stable/connections.html
+            "OPTIONS": {
+                "socket_connect_timeout": float(
+                    os.environ.get("REDIS_SOCKET_TIMEOUT", "1")
+                ),
+                "socket_timeout": float(os.environ.get("REDIS_SOCKET_TIMEOUT", "1")),
+            },
         }
     }
+    # Sessions written to the database and read through the cache: they survive
+    # a Redis restart, and any app server can read them.
+    # https://docs.djangoproject.com/en/5.2/topics/http/sessions/#using-cached-sessions
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -201,21 +248,94 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Cookies: never readable by scripts, sent cross-site only on top-level
+# navigation, and (DEBUG=0) only over HTTPS. Staff sessions last a working day.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
+CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The load balancer's probe speaks plain HTTP to the app server.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+    LANGUAGE_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    # Only a header token: nothing is preloaded until the domain's owner submits
+    # it at https://hstspreload.org/. SECURE_HSTS_PRELOAD=0 drops it.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     if env_bool("BEHIND_TLS_PROXY", True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# How many proxies in front of the app append to X-Forwarded-For (nginx, a load
+# balancer). 0 trusts only the connection's address, so a client cannot forge
+# its own; DRF's throttles and django-axes read the client's address the same
+# way (renovation_portal.middleware.client_ip).
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", os.environ.get("API_NUM_PROXIES", "0")))
+
+# The admin's address: moving it off /admin/ keeps the bots' guesses away.
+ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
+
+# Content Security Policy: scripts, styles and images from this site only;
+# the one inline script (the API docs page) carries a per-request nonce.
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Powerful browser features the portal never uses, switched off for every page
+# and anything it might embed (renovation_portal.middleware).
+# https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Permissions-Policy
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
+
+# Login throttling: after AXES_FAILURE_LIMIT failed logins with the same user
+# name from the same address, that pair is locked out for the cool-off time.
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "renovation_portal.middleware.client_ip"
+# Lockouts end by themselves after the cool-off; `manage.py axes_reset_username`
+# lifts one early. axes' own admin pages stay off: they list staff addresses.
+AXES_ENABLE_ADMIN = False
+AXES_COOLOFF_MESSAGE = _(
+    "Too many failed logins with this user name. Logging in is locked for a while; "
+    "please try again later or ask an administrator to unlock the account."
+)
 
 # ------------------------------------------------------------------------------
 # Django REST framework, drf-spectacular, CORS: the public read-only API
@@ -236,9 +356,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "renovation_portal.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["renovation_portal.api.throttling.AnonymousThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "300/minute")},
-    # How many proxies in front of the app set X-Forwarded-For; 0 trusts only
-    # the connection's address, so a client cannot forge its own.
-    "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
+    # How many proxies in front of the app set X-Forwarded-For (Security).
+    "NUM_PROXIES": NUM_PROXIES,
     # Figures as JSON numbers, not strings.
     "COERCE_DECIMAL_TO_STRING": False,
     # No ?format=: the API speaks JSON only.

@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from renovation_portal.health import healthz
 from renovation_portal.views import CaseStudyView, HomeView, elder_mode
 
 admin.site.site_header = _("Renovation Portal administration")
@@ -18,7 +19,10 @@ admin.site.site_title = _("Renovation Portal")
 admin.site.index_title = _("Records")
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    # ADMIN_URL moves the admin off the address every bot tries.
+    path(settings.ADMIN_URL, admin.site.urls),
+    # For load balancers; no language, no redirect to HTTPS (settings.py).
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("renovation_portal.api.urls")),
     # Like set_language, a POST that sets a cookie and goes back: one address
@@ -37,4 +41,6 @@ urlpatterns += i18n_patterns(
 )
 
 if settings.DEBUG:
+    # Development only: production serves uploads from nginx or S3. Either way
+    # they go out as downloads (renovation_portal.middleware).
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
