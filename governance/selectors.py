@@ -17,6 +17,9 @@ from .models import (
     AwardGrant,
     Council,
     CouncilLevel,
+    Feedback,
+    FeedbackReply,
+    FeedbackStatusChange,
     Integration,
     MediationCase,
     MediationStatus,
@@ -25,6 +28,7 @@ from .models import (
     Organisation,
     OrganisationKind,
     Practice,
+    normalize_reference,
 )
 
 LATEST_MEETINGS = 3
@@ -187,3 +191,36 @@ def governance_counts() -> dict[str, int]:
         "organisations": Organisation.objects.count(),
         "awards": Award.objects.count(),
     }
+
+
+# ------------------------------------------------------------------------------
+# Resident feedback: what anyone holding the reference may see. Never the
+# contact details (another table, not joined), the resident's text, photos,
+# internal notes or which clerk did what.
+# ------------------------------------------------------------------------------
+def feedback_public(reference: str) -> Feedback | None:
+    """Feedback by its reference as typed, with its history and public replies."""
+    normalized = normalize_reference(reference)
+    if not normalized:
+        return None
+    return (
+        Feedback.objects.filter(reference=normalized)
+        .select_related("estate")
+        .prefetch_related(
+            Prefetch(
+                "status_changes",
+                queryset=FeedbackStatusChange.objects.only(
+                    "id", "feedback_id", "status", "reason", "changed_at"
+                ),
+                to_attr="public_history",
+            ),
+            Prefetch(
+                "replies",
+                queryset=FeedbackReply.objects.filter(is_public=True).only(
+                    "id", "feedback_id", "text", "created_at"
+                ),
+                to_attr="public_replies",
+            ),
+        )
+        .first()
+    )

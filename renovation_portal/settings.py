@@ -410,3 +410,28 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# ------------------------------------------------------------------------------
+# Resident feedback and uploads (issue 5): abuse limits, photo limits, retention
+# of contact details. See renovation_portal/ratelimit.py and images.py.
+# https://pillow.readthedocs.io/en/stable/reference/Image.html#PIL.Image.open
+# ------------------------------------------------------------------------------
+# Feedback submissions (form and API together) per client address and window.
+FEEDBACK_RATE_LIMIT = int(os.environ.get("FEEDBACK_RATE_LIMIT", "5"))
+FEEDBACK_RATE_WINDOW = int(os.environ.get("FEEDBACK_RATE_WINDOW", "600"))
+# Checked before a photo is decoded; pixels far below Pillow's 89 million.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", "40000000"))
+# Days after feedback is closed before `erase_feedback_contacts` deletes the
+# resident's name and phone.
+FEEDBACK_CONTACT_RETENTION_DAYS = int(
+    os.environ.get("FEEDBACK_CONTACT_RETENTION_DAYS", "180")
+)
+# The feedback API's enums, named (drf-spectacular would otherwise rename the
+# "category" and "status" enums it finds twice).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "FeedbackCategoryEnum": "governance.models.FeedbackCategory",
+        "FeedbackStatusEnum": "governance.models.FeedbackStatus",
+    }
+)

@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("", include("estates.urls")),
     path("", include("lanes.urls")),
     path("", include("governance.urls")),
+    path("feedback/", include("governance.feedback_urls")),
     path("case-study/", CaseStudyView.as_view(), name="case-study"),
     path("data/", include("renovation_portal.data.urls")),
     prefix_default_language=False,

@@ -35,6 +35,16 @@ router.register("notices", estate_views.NoticeViewSet, basename="notice")
 urlpatterns = [
     path("v1/", ApiRootView.as_view(), name="root"),
     path("v1/stats/", StatsView.as_view(), name="stats"),
+    path(
+        "v1/feedback/",
+        governance_views.FeedbackCreateApi.as_view(),
+        name="feedback-create",
+    ),
+    path(
+        "v1/feedback/<str:reference>/",
+        governance_views.FeedbackDetailApi.as_view(),
+        name="feedback-detail",
+    ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),

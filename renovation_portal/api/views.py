@@ -45,6 +45,8 @@ class ApiRootView(PortalViewMixin, GenericAPIView):
             for name, basename in RESOURCES.items()
         }
         links["stats"] = reverse("api:stats", request=request)
+        # Feedback has no list (nobody may read others'); this is where to POST.
+        links["feedback"] = reverse("api:feedback-create", request=request)
         links["schema"] = reverse("api:schema", request=request)
         links["docs"] = reverse("api:docs", request=request)
         return Response(links)

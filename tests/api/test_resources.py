@@ -100,7 +100,13 @@ def test_unknown_record_is_json_404(client, resource):
 def test_root_lists_every_resource_and_stats(client):
     response = client.get("/api/v1/")
 
-    assert set(response.json()) == {*ALL_RESOURCES, "stats", "schema", "docs"}
+    assert set(response.json()) == {
+        *ALL_RESOURCES,
+        "stats",
+        "feedback",
+        "schema",
+        "docs",
+    }
 
 
 def test_unknown_address_under_api_is_json_404(client):

@@ -84,10 +84,12 @@ def test_schema_documents_every_resource(api_schema):
 
 
 def test_schema_documents_errors_and_lang_everywhere(api_schema):
-    for operations in api_schema.raw_schema["paths"].values():
-        operation = operations["get"]
-        assert {"400", "404", "429"} <= set(operation["responses"])
-        assert "lang" in {p["name"] for p in operation["parameters"]}
+    for path, operations in api_schema.raw_schema["paths"].items():
+        for method, operation in operations.items():
+            assert {"400", "429"} <= set(operation["responses"]), (path, method)
+            if method == "get":
+                assert "404" in operation["responses"], path
+            assert "lang" in {p["name"] for p in operation["parameters"]}, path
 
 
 def test_real_answers_match_the_schema(api_schema, wsgi_app, source_data):

@@ -5,7 +5,11 @@ import datetime
 import factory
 
 from governance import models
-from tests.estates.factories import CommunityFactory, SubdistrictFactory
+from tests.estates.factories import (
+    CommunityFactory,
+    EstateFactory,
+    SubdistrictFactory,
+)
 
 
 class CouncilFactory(factory.django.DjangoModelFactory):
@@ -75,3 +79,23 @@ class PracticeFactory(factory.django.DjangoModelFactory):
     subdistrict = factory.SubFactory(SubdistrictFactory)
     integration = models.Integration.SERVICES
     name_zh_hans = factory.Sequence(lambda n: f"测试做法{n}")
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Feedback
+
+    reference = factory.LazyFunction(models.new_reference)
+    estate = factory.SubFactory(EstateFactory)
+    category = models.FeedbackCategory.LIGHTING
+    text = factory.Sequence(lambda n: f"测试意见{n}：路灯不亮")
+
+
+class FeedbackContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.FeedbackContact
+
+    feedback = factory.SubFactory(FeedbackFactory)
+    name = "测试居民"
+    phone = "13812345678"
+    consent = True

@@ -6,16 +6,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from estates.models import Community, Estate
-from renovation_portal.admin import (
-    BilingualModelAdmin,
-    BilingualTabularInline,
-    annotated_column,
-    columns,
-    fieldset,
-    related_count,
-)
-
-from .models import (
+from governance.models import (
     Award,
     AwardGrant,
     Council,
@@ -24,6 +15,14 @@ from .models import (
     Organisation,
     OrganisationKind,
     Practice,
+)
+from renovation_portal.admin import (
+    BilingualModelAdmin,
+    BilingualTabularInline,
+    annotated_column,
+    columns,
+    fieldset,
+    related_count,
 )
 
 

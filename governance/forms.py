@@ -1,0 +1,130 @@
+"""The resident's feedback form. Checks input only; storing is services'."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from estates.models import Estate
+from renovation_portal.images import ImageRejected
+
+from .models.participation import TEXT_MAX_LENGTH, FeedbackCategory
+from .services import MAX_PHOTOS, ContactDetails, feedback_clean_photos
+from .validators import normalize_phone
+
+ACCEPTED_TYPES = "image/jpeg,image/png,image/webp"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Up to MAX_PHOTOS files; the images themselves are checked in clean()."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultiplePhotoField, self).clean(f, initial) for f in files if f]
+
+
+class FeedbackForm(forms.Form):
+    estate = forms.ModelChoiceField(
+        label=_("Compound"),
+        queryset=Estate.objects.only("pk", "slug", "name_zh_hans", "name_en").order_by(
+            "name_zh_hans"
+        ),
+        to_field_name="slug",
+        empty_label=_("Choose your compound"),
+    )
+    category = forms.ChoiceField(
+        label=_("What is it about?"), choices=FeedbackCategory.choices
+    )
+    text = forms.CharField(
+        label=_("What is wrong, or what would you like?"),
+        min_length=2,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    photos = MultiplePhotoField(
+        label=_("Photos (optional)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ACCEPTED_TYPES}),
+    )
+    name = forms.CharField(
+        label=_("Your name (optional)"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = forms.CharField(
+        label=_("Your phone number (optional)"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}
+        ),
+        help_text=_("Only if you want the office to call you back."),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the office may use my name and phone number to "
+            "contact me about this feedback."
+        ),
+        required=False,
+    )
+    # A honeypot: hidden from people by CSS (feedback.css), filled by bots.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Help texts with figures are made per request, in its language.
+        self.fields["text"].help_text = gettext(
+            "Please do not write names or phone numbers here. At most "
+            "%(count)s characters."
+        ) % {"count": TEXT_MAX_LENGTH}
+        self.fields["photos"].help_text = gettext(
+            "Up to %(count)s photos, JPEG, PNG or WebP, %(size)s MB each."
+        ) % {
+            "count": MAX_PHOTOS,
+            "size": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+        }
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data.get("phone", ""))
+
+    def clean_photos(self):
+        photos = self.cleaned_data.get("photos") or []
+        try:
+            return feedback_clean_photos(photos=photos)
+        except ImageRejected as error:
+            raise ValidationError(str(error), code=error.code) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("name") or cleaned.get("phone")) and not cleaned.get("consent"):
+            self.add_error(
+                "consent",
+                ValidationError(
+                    _("Tick this box if you want the office to call you back."),
+                    code="no_consent",
+                ),
+            )
+        return cleaned
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def contact(self) -> ContactDetails:
+        return ContactDetails(
+            name=self.cleaned_data.get("name", "").strip(),
+            phone=self.cleaned_data.get("phone", ""),
+            consent=bool(self.cleaned_data.get("consent")),
+        )

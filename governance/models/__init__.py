@@ -1,0 +1,58 @@
+"""The governance app's models, split by sub-domain (STYLE.md: files past ~400
+lines become packages). Every name is importable from ``governance.models``."""
+
+from .councils import (
+    Award,
+    AwardGrant,
+    Council,
+    CouncilLevel,
+    Integration,
+    MediationCase,
+    MediationStatus,
+    Meeting,
+    MeetingKind,
+    Organisation,
+    OrganisationKind,
+    Practice,
+)
+from .participation import (
+    ALLOWED_TRANSITIONS,
+    CLOSED_STATUSES,
+    Feedback,
+    FeedbackCategory,
+    FeedbackContact,
+    FeedbackPhoto,
+    FeedbackReply,
+    FeedbackStatus,
+    FeedbackStatusChange,
+    mask_phone,
+    new_reference,
+    normalize_reference,
+)
+
+__all__ = [
+    "ALLOWED_TRANSITIONS",
+    "CLOSED_STATUSES",
+    "Award",
+    "AwardGrant",
+    "Council",
+    "CouncilLevel",
+    "Feedback",
+    "FeedbackCategory",
+    "FeedbackContact",
+    "FeedbackPhoto",
+    "FeedbackReply",
+    "FeedbackStatus",
+    "FeedbackStatusChange",
+    "Integration",
+    "MediationCase",
+    "MediationStatus",
+    "Meeting",
+    "MeetingKind",
+    "Organisation",
+    "OrganisationKind",
+    "Practice",
+    "mask_phone",
+    "new_reference",
+    "normalize_reference",
+]

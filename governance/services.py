@@ -1,0 +1,204 @@
+"""Writes of the governance app: resident feedback and its triage.
+
+A submission is one transaction (DESIGN.md "Participation", issue 5 "Nothing
+lost"): the feedback, its contact details, its photos and its first status
+are stored together or not at all. Photos are checked and re-encoded before
+anything is written, so a refused photo leaves nothing behind; if the database
+fails after files were written, those files are deleted again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from estates.models import Estate
+from renovation_portal.images import CleanImage, clean_image
+
+from .models import (
+    ALLOWED_TRANSITIONS,
+    CLOSED_STATUSES,
+    Feedback,
+    FeedbackContact,
+    FeedbackPhoto,
+    FeedbackReply,
+    FeedbackStatus,
+    FeedbackStatusChange,
+    new_reference,
+)
+
+MAX_PHOTOS = 3
+_REFERENCE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    name: str = ""
+    phone: str = ""
+    consent: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.name or self.phone)
+
+
+def feedback_clean_photos(*, photos: Iterable) -> list[CleanImage]:
+    """Every photo re-encoded, or ImageRejected for the first bad one."""
+    photos = list(photos)
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError(
+            _("Send at most %(count)s photos."),
+            code="too_many_photos",
+            params={"count": MAX_PHOTOS},
+        )
+    return [clean_image(photo) for photo in photos]
+
+
+def _unique_reference() -> str:
+    for _attempt in range(_REFERENCE_ATTEMPTS):
+        reference = new_reference()
+        if not Feedback.objects.filter(reference=reference).exists():
+            return reference
+    raise IntegrityError("Could not draw a free feedback reference.")
+
+
+def _delete_files(photos: list[FeedbackPhoto]) -> None:
+    for photo in photos:
+        for field in (photo.image, photo.thumbnail):
+            if field.name:
+                field.storage.delete(field.name)
+
+
+def feedback_submit(
+    *,
+    estate: Estate,
+    category: str,
+    text: str,
+    contact: ContactDetails | None = None,
+    photos: Iterable = (),
+    clean_photos: list[CleanImage] | None = None,
+) -> Feedback:
+    """Store a resident's feedback with its photos, contact and first status.
+
+    ``photos`` are uploaded files, checked here; a caller that already checked
+    them (a form) passes ``clean_photos`` instead. Raises ValidationError or
+    :class:`renovation_portal.images.ImageRejected`; nothing is stored then.
+    """
+    if clean_photos is None:
+        clean_photos = feedback_clean_photos(photos=photos)
+    contact = contact or ContactDetails()
+    if contact and not contact.consent:
+        raise ValidationError(
+            _("Tick the consent box if you want the office to call you back."),
+            code="no_consent",
+        )
+    stored: list[FeedbackPhoto] = []
+    try:
+        with transaction.atomic():
+            feedback = Feedback(
+                reference=_unique_reference(),
+                estate=estate,
+                category=category,
+                text=text,
+            )
+            feedback.full_clean()
+            feedback.save()
+            if contact:
+                details = FeedbackContact(
+                    feedback=feedback,
+                    name=contact.name,
+                    phone=contact.phone,
+                    consent=contact.consent,
+                )
+                details.full_clean()
+                details.save()
+            first = FeedbackStatusChange(
+                feedback=feedback, status=FeedbackStatus.RECEIVED
+            )
+            first.full_clean()
+            first.save()
+            for position, clean in enumerate(clean_photos):
+                photo = FeedbackPhoto(feedback=feedback, position=position)
+                # Written now (the files must exist before the row points at
+                # them); deleted below if the transaction does not commit.
+                photo.image.save(clean.image.name, clean.image, save=False)
+                stored.append(photo)
+                photo.thumbnail.save(clean.thumbnail.name, clean.thumbnail, save=False)
+                photo.full_clean()
+                photo.save()
+    except BaseException:
+        _delete_files(stored)
+        raise
+    return feedback
+
+
+def feedback_change_status(
+    *,
+    feedback: Feedback,
+    status: str,
+    changed_by=None,
+    reason: str = "",
+) -> FeedbackStatusChange:
+    """Move feedback along an allowed transition, recording who and when."""
+    with transaction.atomic():
+        # Lock the row: two clerks triaging at once cannot both move it.
+        current = Feedback.objects.select_for_update().get(pk=feedback.pk)
+        if status not in ALLOWED_TRANSITIONS.get(current.status, ()):
+            raise ValidationError(
+                _("Feedback that is “%(current)s” cannot become “%(new)s”."),
+                code="invalid_transition",
+                params={
+                    "current": current.get_status_display(),
+                    "new": FeedbackStatus(status).label,
+                },
+            )
+        change = FeedbackStatusChange(
+            feedback=current, status=status, reason=reason, changed_by=changed_by
+        )
+        change.full_clean()
+        change.save()
+        current.status = status
+        current.closed_at = timezone.now() if status in CLOSED_STATUSES else None
+        current.full_clean()
+        current.save(update_fields=["status", "closed_at", "updated_at"])
+    feedback.status = current.status
+    feedback.closed_at = current.closed_at
+    return change
+
+
+def feedback_reply(
+    *, feedback: Feedback, text: str, is_public: bool, author=None
+) -> FeedbackReply:
+    """A reply of the office: public, or an internal note."""
+    with transaction.atomic():
+        reply = FeedbackReply(
+            feedback=feedback, text=text, is_public=is_public, author=author
+        )
+        reply.full_clean()
+        reply.save()
+    return reply
+
+
+def feedback_assign(*, feedback: Feedback, assigned_to) -> Feedback:
+    with transaction.atomic():
+        feedback.assigned_to = assigned_to
+        feedback.full_clean()
+        feedback.save(update_fields=["assigned_to", "updated_at"])
+    return feedback
+
+
+def feedback_contacts_erase(*, closed_before) -> int:
+    """Delete the contact details of feedback closed before ``closed_before``.
+
+    Returns how many were erased. The public record stays.
+    """
+    with transaction.atomic():
+        erased, _per_model = FeedbackContact.objects.filter(
+            feedback__status__in=CLOSED_STATUSES,
+            feedback__closed_at__lt=closed_before,
+        ).delete()
+    return erased
