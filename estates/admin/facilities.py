@@ -11,6 +11,7 @@ from renovation_portal.admin import (
     fieldset,
 )
 
+from ..forms import PhotoForm
 from ..models import Estate, Facility, Photo, ProgrammeFact
 
 
@@ -57,12 +58,13 @@ def _thumbnail(photo):
     # elsewhere.
     return format_html(
         '<img src="{}" alt="" height="64" loading="lazy">',
-        photo.image.url,
+        (photo.thumbnail or photo.image).url,
     )
 
 
 class PhotoInline(BilingualTabularInline):
     model = Photo
+    form = PhotoForm
     fields = ["preview", "kind", "image", *columns(Photo, "caption"), "taken_on"]
     readonly_fields = ["preview"]
 
@@ -73,6 +75,7 @@ class PhotoInline(BilingualTabularInline):
 
 @admin.register(Photo)
 class PhotoAdmin(BilingualModelAdmin):
+    form = PhotoForm
     list_display = ["preview", "estate", "kind", *columns(Photo, "caption"), "taken_on"]
     list_display_links = ["preview", "estate"]
     list_filter = ["kind", "estate__community"]

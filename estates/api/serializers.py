@@ -194,8 +194,7 @@ class PhotoSerializer(BilingualSerializer):
         }
     )
     def get_thumbnail(self, photo):
-        thumbnail = getattr(photo, "thumbnail_url", None)
-        return self._absolute(thumbnail) if thumbnail else None
+        return self._absolute(photo.thumbnail.url) if photo.thumbnail else None
 
 
 class NoticeSerializer(BilingualSerializer):

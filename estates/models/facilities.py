@@ -117,6 +117,11 @@ class Photo(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=10, choices=PhotoKind.choices)
     caption = BilingualField(models.CharField(_("caption"), max_length=200, blank=True))
     image = models.ImageField(_("image"), upload_to="photos/%Y/", blank=True)
+    # Made from the re-encoded image at upload (estates.forms.PhotoForm), sized
+    # for a phone screen; never uploaded on its own.
+    thumbnail = models.ImageField(
+        _("thumbnail"), upload_to="photos/%Y/", blank=True, editable=False
+    )
     taken_on = models.DateField(_("taken on"), null=True, blank=True)
 
     class Meta:
