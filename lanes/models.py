@@ -5,11 +5,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from estates.models import Estate, Facility, Subdistrict
-from renovation_portal.models import TimeStampedModel, unique_slug
+from renovation_portal.models import SlugFromNameMixin, TimeStampedModel
 from renovation_portal.translation import BilingualField
 
 
-class Lane(TimeStampedModel):
+class Lane(SlugFromNameMixin, TimeStampedModel):
     name = BilingualField(models.CharField(_("name"), max_length=120))
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
     subdistrict = models.ForeignKey(
@@ -65,11 +65,6 @@ class Lane(TimeStampedModel):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.name_zh_hans)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("lanes:lane-detail", kwargs={"slug": self.slug})
@@ -155,12 +150,14 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Sunday")
 
 
-class Event(TimeStampedModel):
+class Event(SlugFromNameMixin, TimeStampedModel):
     """A one-off or recurring event at a lane or a facility.
 
     A recurring event gives its rule (weekly on a weekday, or monthly on a day);
     dates and times the source does not give stay empty.
     """
+
+    slug_source = "title_zh_hans"
 
     title = BilingualField(models.CharField(_("title"), max_length=200))
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
@@ -251,8 +248,3 @@ class Event(TimeStampedModel):
 
     def __str__(self):
         return self.title
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.title_zh_hans)
-        super().save(*args, **kwargs)

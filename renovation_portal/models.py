@@ -47,6 +47,29 @@ def unique_slug(
     return f"{base}-{n}"
 
 
+class SlugFromNameMixin:
+    """Derive an empty slug from the Chinese name when the record is saved.
+
+    Staff may still type a readable slug; when they leave it empty, every write
+    path (admin, loader, import, shell) gets the same pinyin slug. ``slug_parent``
+    names the field that scopes uniqueness (slugs unique per parent); ``None``
+    means unique everywhere, as a public address needs.
+    """
+
+    slug_source = "name_zh_hans"
+    slug_parent: str | None = None
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            scope = (
+                {self.slug_parent: getattr(self, self.slug_parent)}
+                if self.slug_parent
+                else None
+            )
+            self.slug = unique_slug(self, getattr(self, self.slug_source), scope=scope)
+        super().save(*args, **kwargs)
+
+
 # Reusable check-constraint helpers keep the "never negative" rules in one place.
 def non_negative(field: str, model_label: str) -> models.CheckConstraint:
     return models.CheckConstraint(

@@ -5,7 +5,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from renovation_portal.models import TimeStampedModel, non_negative, unique_slug
+from renovation_portal.models import (
+    SlugFromNameMixin,
+    TimeStampedModel,
+    non_negative,
+)
 from renovation_portal.search import search_keys, split_aliases
 from renovation_portal.translation import BilingualField
 
@@ -26,7 +30,7 @@ class Stage(models.TextChoices):
         return list(cls.values).index(value)
 
 
-class PropertyCompany(TimeStampedModel):
+class PropertyCompany(SlugFromNameMixin, TimeStampedModel):
     name = BilingualField(models.CharField(_("name"), max_length=120))
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
     phone = models.CharField(
@@ -51,13 +55,8 @@ class PropertyCompany(TimeStampedModel):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.name_zh_hans)
-        super().save(*args, **kwargs)
 
-
-class MergedCourtyard(TimeStampedModel):
+class MergedCourtyard(SlugFromNameMixin, TimeStampedModel):
     """Compounds merged into one courtyard: walls removed, roads opened, space gained.
 
     Figures the source does not give stay NULL ("not disclosed").
@@ -108,16 +107,11 @@ class MergedCourtyard(TimeStampedModel):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.name_zh_hans)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("estates:courtyard-detail", kwargs={"slug": self.slug})
 
 
-class Estate(TimeStampedModel):
+class Estate(SlugFromNameMixin, TimeStampedModel):
     """A residential compound (小区) and its renovation."""
 
     name = BilingualField(models.CharField(_("name"), max_length=120))
@@ -252,8 +246,6 @@ class Estate(TimeStampedModel):
         # write path (admin, import, shell) can leave them out of step with the
         # name. Bulk inserts call refresh_search_keys() themselves.
         self.refresh_search_keys()
-        if not self.slug:
-            self.slug = unique_slug(self, self.name_zh_hans)
         super().save(*args, **kwargs)
 
     def refresh_search_keys(self) -> None:

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from renovation_portal.models import TimeStampedModel, unique_slug
+from renovation_portal.models import SlugFromNameMixin, TimeStampedModel
 from renovation_portal.translation import BilingualField
 
 from .estates import Estate, MergedCourtyard
@@ -19,7 +19,7 @@ class FacilityKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class Facility(TimeStampedModel):
+class Facility(SlugFromNameMixin, TimeStampedModel):
     name = BilingualField(models.CharField(_("name"), max_length=120))
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
     kind = models.CharField(_("kind"), max_length=24, choices=FacilityKind.choices)
@@ -97,11 +97,6 @@ class Facility(TimeStampedModel):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.name_zh_hans)
-        super().save(*args, **kwargs)
 
 
 class PhotoKind(models.TextChoices):

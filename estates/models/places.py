@@ -8,11 +8,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from renovation_portal.models import TimeStampedModel, unique_slug
+from renovation_portal.models import SlugFromNameMixin, TimeStampedModel
 from renovation_portal.translation import BilingualField
 
 
-class Place(TimeStampedModel):
+class Place(SlugFromNameMixin, TimeStampedModel):
     name = BilingualField(models.CharField(_("name"), max_length=100))
     slug = models.SlugField(_("slug"), max_length=80, blank=True)
     code = models.CharField(
@@ -22,27 +22,12 @@ class Place(TimeStampedModel):
         help_text=_("The national administrative division code, if known."),
     )
 
-    # The parent field's name, set by each concrete level; None for the top.
-    parent_field: str | None = None
-
     class Meta:
         abstract = True
         ordering = ["name_zh_hans"]
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        # The slug is derived from the name when staff leave it empty; staff may
-        # still set a readable one by hand.
-        if not self.slug:
-            scope = (
-                {self.parent_field: getattr(self, self.parent_field)}
-                if self.parent_field
-                else {}
-            )
-            self.slug = unique_slug(self, self.name_zh_hans, scope=scope)
-        super().save(*args, **kwargs)
 
 
 class Province(Place):
@@ -58,7 +43,7 @@ class City(Place):
     province = models.ForeignKey(
         Province, models.PROTECT, related_name="cities", verbose_name=_("province")
     )
-    parent_field = "province"
+    slug_parent = "province"
 
     class Meta(Place.Meta):
         verbose_name = _("city")
@@ -74,7 +59,7 @@ class District(Place):
     city = models.ForeignKey(
         City, models.PROTECT, related_name="districts", verbose_name=_("city")
     )
-    parent_field = "city"
+    slug_parent = "city"
 
     class Meta(Place.Meta):
         verbose_name = _("district")
@@ -93,7 +78,7 @@ class Subdistrict(Place):
         related_name="subdistricts",
         verbose_name=_("district"),
     )
-    parent_field = "district"
+    slug_parent = "district"
 
     class Meta(Place.Meta):
         verbose_name = _("subdistrict")
@@ -133,11 +118,6 @@ class Community(Place):
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="community_slug_unique")
         ]
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.name_zh_hans)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("estates:community-detail", kwargs={"slug": self.slug})

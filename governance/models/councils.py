@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from estates.models import Community, Estate, MergedCourtyard, Subdistrict
-from renovation_portal.models import TimeStampedModel, unique_slug
+from renovation_portal.models import SlugFromNameMixin, TimeStampedModel
 from renovation_portal.translation import BilingualField
 
 
@@ -14,7 +14,7 @@ class CouncilLevel(models.TextChoices):
     COURTYARD = "courtyard", _("courtyard")
 
 
-class Council(TimeStampedModel):
+class Council(SlugFromNameMixin, TimeStampedModel):
     """A residents' council at one of the three levels."""
 
     name = BilingualField(models.CharField(_("name"), max_length=150))
@@ -72,11 +72,6 @@ class Council(TimeStampedModel):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.name_zh_hans)
-        super().save(*args, **kwargs)
 
 
 class MeetingKind(models.TextChoices):
@@ -136,7 +131,7 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class Organisation(TimeStampedModel):
+class Organisation(SlugFromNameMixin, TimeStampedModel):
     name = BilingualField(models.CharField(_("name"), max_length=150))
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
     kind = models.CharField(_("kind"), max_length=24, choices=OrganisationKind.choices)
@@ -196,11 +191,6 @@ class Organisation(TimeStampedModel):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.name_zh_hans)
-        super().save(*args, **kwargs)
 
 
 class MediationStatus(models.TextChoices):
