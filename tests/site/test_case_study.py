@@ -201,3 +201,10 @@ def test_case_study_queries_do_not_grow_with_the_estates(
     with django_assert_max_num_queries(11):
         response = client.get("/en/case-study/")
     assert response.status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_case_study_links_the_open_data_page(client, prefix):
+    response = client.get(f"{prefix}/case-study/")
+
+    assert f'href="http://testserver{prefix}/data/"' in response.text
