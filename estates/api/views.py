@@ -5,7 +5,6 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from estates import selectors
-from estates.models import Community, Facility, MergedCourtyard, Notice
 from renovation_portal.api.filters import names_contain
 from renovation_portal.api.viewsets import ID_PATTERN, PortalReadOnlyViewSet
 
@@ -68,9 +67,7 @@ class CommunityViewSet(PortalReadOnlyViewSet):
     def get_queryset(self):
         if self.action == "retrieve":
             return selectors.community_detail()
-        return Community.objects.select_related("subdistrict").order_by(
-            "name_zh_hans", "pk"
-        )
+        return selectors.community_list()
 
     def search_queryset(self, queryset, text):
         return names_contain(queryset, text, "name")
@@ -92,9 +89,7 @@ class CourtyardViewSet(PortalReadOnlyViewSet):
     def get_queryset(self):
         if self.action == "retrieve":
             return selectors.courtyard_detail()
-        return MergedCourtyard.objects.select_related(
-            "community", "subdistrict"
-        ).order_by("name_zh_hans", "pk")
+        return selectors.courtyard_list()
 
     def search_queryset(self, queryset, text):
         return names_contain(queryset, text, "name")
@@ -111,9 +106,7 @@ class FacilityViewSet(PortalReadOnlyViewSet):
     ordering_fields = {"name": "name_zh_hans", "kind": "kind", "area_m2": "area_m2"}
 
     def get_queryset(self):
-        return Facility.objects.select_related(
-            "community", "estate", "courtyard"
-        ).order_by("kind", "name_zh_hans", "pk")
+        return selectors.facility_list()
 
     def search_queryset(self, queryset, text):
         return names_contain(queryset, text, "name")
@@ -134,7 +127,7 @@ class NoticeViewSet(PortalReadOnlyViewSet):
     ordering_fields = {"starts_at": "starts_at", "ends_at": "ends_at"}
 
     def get_queryset(self):
-        return Notice.objects.select_related("estate").order_by("-starts_at", "-pk")
+        return selectors.notice_list()
 
     def search_queryset(self, queryset, text):
         return names_contain(queryset, text, "title")

@@ -13,12 +13,16 @@ from .estates import (
     community_checklist,
     community_detail,
     community_estates,
+    community_list,
     courtyard_detail,
+    courtyard_list,
     estate_detail,
     estate_list,
     estate_photos_by_kind,
     estate_timeline,
     estate_works_by_tier,
+    facility_list,
+    notice_list,
     programme_facts,
     stage_state,
 )
@@ -45,6 +49,10 @@ from .search import (
 )
 
 __all__ = [
+    "community_list",
+    "courtyard_list",
+    "facility_list",
+    "notice_list",
     "ChecklistRow",
     "Group",
     "LOCATED",

@@ -17,6 +17,7 @@ from ..models import (
     Community,
     CommunityChecklistItem,
     Estate,
+    Facility,
     MergedCourtyard,
     Notice,
     Photo,
@@ -218,6 +219,28 @@ def estate_photos_by_kind(*, estate: Estate) -> list[Group]:
 # ---------------------------------------------------------------------------
 # Communities and merged courtyards
 # ---------------------------------------------------------------------------
+
+
+def community_list() -> QuerySet[Community]:
+    return Community.objects.select_related("subdistrict").order_by(
+        "name_zh_hans", "pk"
+    )
+
+
+def courtyard_list() -> QuerySet[MergedCourtyard]:
+    return MergedCourtyard.objects.select_related("community", "subdistrict").order_by(
+        "name_zh_hans", "pk"
+    )
+
+
+def facility_list() -> QuerySet[Facility]:
+    return Facility.objects.select_related("community", "estate", "courtyard").order_by(
+        "kind", "name_zh_hans", "pk"
+    )
+
+
+def notice_list() -> QuerySet[Notice]:
+    return Notice.objects.select_related("estate").order_by("-starts_at", "-pk")
 
 
 def community_detail(*, now: datetime.datetime | None = None) -> QuerySet[Community]:
