@@ -375,3 +375,9 @@ def test_each_default_step_depends_on_the_one_before(loaded):
     assert dependencies == {
         n: ([n - 1] if n > 1 else []) for n in range(1, len(dependencies) + 1)
     }
+
+
+def test_loader_is_silent_at_verbosity_zero(capsys):
+    call_command("load_source_data", verbosity=0)
+
+    assert capsys.readouterr().out == ""

@@ -36,6 +36,8 @@ class Command(BaseCommand):
             results.append(
                 (_("Governance"), governance_source.load(subdistrict=subdistrict))
             )
+        if options["verbosity"] == 0:
+            return
         for label, counts in results:
             self.stdout.write(
                 _(
