@@ -4,6 +4,7 @@ import datetime
 
 import factory
 
+from estates.models import Stage
 from governance import models
 from tests.estates.factories import (
     CommunityFactory,
@@ -99,3 +100,23 @@ class FeedbackContactFactory(factory.django.DjangoModelFactory):
     name = "测试居民"
     phone = "13812345678"
     consent = True
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Survey
+
+    estate = factory.SubFactory(EstateFactory, stage=Stage.ACCEPTANCE)
+    opens_on = datetime.date(2025, 1, 1)
+
+
+class SurveyResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.SurveyResponse
+
+    survey = factory.SubFactory(SurveyFactory)
+    works_quality = 4
+    property_service = 4
+    facilities = 4
+    overall = 4
+    device_key = factory.Sequence(lambda n: f"{n:064x}")

@@ -43,6 +43,7 @@ from tests.governance.factories import (
     MeetingFactory,
     OrganisationFactory,
     PracticeFactory,
+    SurveyResponseFactory,
 )
 from tests.lanes.factories import (
     EventFactory,
@@ -121,6 +122,7 @@ def make_one_of_each():
     AwardGrantFactory(award=AwardFactory(subdistrict=subdistrict), estate=estate)
     PracticeFactory(subdistrict=subdistrict)
     FeedbackContactFactory(feedback__estate=estate)
+    SurveyResponseFactory(survey__estate=estate)
     Group.objects.create(name=f"测试组{Group.objects.count()}")
 
 
