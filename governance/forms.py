@@ -10,6 +10,7 @@ from estates.models import Estate
 from renovation_portal.images import ImageRejected
 
 from .models.participation import TEXT_MAX_LENGTH, FeedbackCategory
+from .models.surveys import COMMENT_MAX_LENGTH, Dimension, Score
 from .services import MAX_PHOTOS, ContactDetails, feedback_clean_photos
 from .validators import normalize_phone
 
@@ -128,3 +129,62 @@ class FeedbackForm(forms.Form):
             phone=self.cleaned_data.get("phone", ""),
             consent=bool(self.cleaned_data.get("consent")),
         )
+
+
+class ScoreField(forms.TypedChoiceField):
+    """A score from 1 to 5 as large radio buttons, each with its words."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[
+                (score.value, f"{score.value} · {score.label}") for score in Score
+            ],
+            coerce=int,
+            widget=forms.RadioSelect(attrs={"class": "score-choices"}),
+            error_messages={
+                "required": _("Choose a score from 1 to 5."),
+                "invalid_choice": _("Choose a score from 1 to 5."),
+            },
+            **kwargs,
+        )
+
+
+class SurveyForm(forms.Form):
+    works_quality = ScoreField(
+        label=_("How satisfied are you with the quality of the renovation works?")
+    )
+    property_service = ScoreField(
+        label=_("How satisfied are you with the property management service?")
+    )
+    facilities = ScoreField(
+        label=_("How satisfied are you with the compound's facilities?")
+    )
+    overall = ScoreField(label=_("Overall, how satisfied are you with the renovation?"))
+    comment = forms.CharField(
+        label=_("Anything you would like to add? (optional)"),
+        max_length=COMMENT_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    # A honeypot, as on the feedback form (hidden by CSS, filled by bots).
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].help_text = gettext(
+            "Read only by the subdistrict office, never published. Please do not "
+            "write names or phone numbers. At most %(count)s characters."
+        ) % {"count": COMMENT_MAX_LENGTH}
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def scores(self) -> dict[str, int]:
+        return {
+            dimension: self.cleaned_data[dimension] for dimension in Dimension.values
+        }

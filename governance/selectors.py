@@ -5,10 +5,13 @@ Meetings are read without their minutes, which are for staff only.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Prefetch, QuerySet, Window
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from estates.models import ProgrammeFact
 
@@ -29,6 +32,13 @@ from .models import (
     OrganisationKind,
     Practice,
     normalize_reference,
+)
+from .models.surveys import (
+    SURVEY_MIN_RESPONSES,
+    Dimension,
+    Score,
+    Survey,
+    SurveyResponse,
 )
 
 LATEST_MEETINGS = 3
@@ -224,3 +234,136 @@ def feedback_public(reference: str) -> Feedback | None:
         )
         .first()
     )
+
+
+# ------------------------------------------------------------------------------
+# Satisfaction surveys (issue 5, item 4): aggregates only, never an answer.
+# ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ScoreCount:
+    score: int
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DimensionResult:
+    dimension: str
+    label: str
+    mean: Decimal
+    distribution: list[ScoreCount]
+
+
+@dataclass(frozen=True)
+class SurveyResults:
+    """What the public may see of a survey: ``results`` is None (nothing but
+    the survey's dates) until it has ``SURVEY_MIN_RESPONSES`` answers."""
+
+    survey: Survey
+    is_open: bool
+    responses: int
+    results: list[DimensionResult] | None
+    latest_answer: datetime.datetime | None
+
+    @property
+    def min_responses(self) -> int:
+        return SURVEY_MIN_RESPONSES
+
+
+def _count_key(dimension: str, score: int) -> str:
+    return f"n_{dimension}_{score}"
+
+
+def _mean(distribution: list[ScoreCount], total: int) -> Decimal:
+    points = sum(item.score * item.count for item in distribution)
+    # Half up, as residents round (4.25 → 4.3), not Python's half to even.
+    return (Decimal(points) / Decimal(total)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+
+
+def _surveys_with_counts() -> QuerySet[Survey]:
+    """Surveys annotated with their answer count and, per dimension and score,
+    how many answers gave it: every aggregate in the one query."""
+    counts = {
+        _count_key(dimension, score): Count(
+            "responses", filter=Q(**{f"responses__{dimension}": score})
+        )
+        for dimension in Dimension.values
+        for score in Score.values
+    }
+    return Survey.objects.annotate(
+        n_responses=Count("responses"),
+        latest_answer=Max("responses__created_at"),
+        **counts,
+    )
+
+
+def _results(survey: Survey, today: datetime.date) -> SurveyResults:
+    total = survey.n_responses
+    results = None
+    if total >= SURVEY_MIN_RESPONSES:
+        results = []
+        for dimension in Dimension:
+            distribution = [
+                ScoreCount(
+                    score=score.value,
+                    label=score.label,
+                    count=getattr(survey, _count_key(dimension.value, score.value)),
+                )
+                for score in Score
+            ]
+            results.append(
+                DimensionResult(
+                    dimension=dimension.value,
+                    label=dimension.label,
+                    mean=_mean(distribution, total),
+                    distribution=distribution,
+                )
+            )
+    return SurveyResults(
+        survey=survey,
+        is_open=survey.is_open_on(today),
+        responses=total,
+        results=results,
+        latest_answer=survey.latest_answer,
+    )
+
+
+def estate_satisfaction(
+    *, estate, today: datetime.date | None = None
+) -> SurveyResults | None:
+    """The estate's survey (the open one, else the latest that has opened) with
+    its aggregates, in one query; None when the estate has had no survey."""
+    today = today or timezone.localdate()
+    survey = (
+        _surveys_with_counts()
+        .filter(estate=estate, opens_on__lte=today)
+        .order_by("-opens_on", "-pk")
+        .first()
+    )
+    return None if survey is None else _results(survey, today)
+
+
+def survey_results(*, survey: Survey, today: datetime.date | None = None):
+    """One survey's aggregates (for staff: the admin shows them at any count)."""
+    annotated = _surveys_with_counts().get(pk=survey.pk)
+    return _results(annotated, today or timezone.localdate())
+
+
+def survey_open_for_estate(
+    *, slug: str, today: datetime.date | None = None
+) -> Survey | None:
+    """The survey residents of the estate ``slug`` can answer today, if any."""
+    today = today or timezone.localdate()
+    return (
+        Survey.objects.select_related("estate")
+        .filter(estate__slug=slug, opens_on__lte=today)
+        .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=today))
+        .order_by("-opens_on", "-pk")
+        .first()
+    )
+
+
+def survey_answered(*, survey: Survey, device_key: str) -> bool:
+    return SurveyResponse.objects.filter(survey=survey, device_key=device_key).exists()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from estates.models import Estate
@@ -23,12 +24,15 @@ from renovation_portal.images import CleanImage, clean_image
 from .models import (
     ALLOWED_TRANSITIONS,
     CLOSED_STATUSES,
+    Dimension,
     Feedback,
     FeedbackContact,
     FeedbackPhoto,
     FeedbackReply,
     FeedbackStatus,
     FeedbackStatusChange,
+    Survey,
+    SurveyResponse,
     new_reference,
 )
 
@@ -202,3 +206,63 @@ def feedback_contacts_erase(*, closed_before) -> int:
             feedback__closed_at__lt=closed_before,
         ).delete()
     return erased
+
+
+# ------------------------------------------------------------------------------
+# Satisfaction surveys (issue 5, item 4)
+# ------------------------------------------------------------------------------
+_DEVICE_KEY_SALT = "governance.survey.device-key"
+
+ALREADY_ANSWERED = _(
+    "This phone or computer has already answered this survey. Thank you: each "
+    "device can answer once."
+)
+SURVEY_CLOSED = _("This survey is not open for answers.")
+
+
+def survey_device_key(*, survey: Survey, device_id: str) -> str:
+    """An HMAC of the device's random id, keyed per survey: the database never
+    holds the id itself, and two surveys' answers cannot be linked."""
+    return salted_hmac(
+        _DEVICE_KEY_SALT, f"{survey.pk}:{device_id}", algorithm="sha256"
+    ).hexdigest()
+
+
+def survey_response_submit(
+    *,
+    survey: Survey,
+    device_id: str,
+    scores: dict[str, int],
+    comment: str = "",
+    today=None,
+) -> SurveyResponse:
+    """Store one device's answer to an open survey.
+
+    ``scores`` maps every :class:`Dimension` to 1–5. Raises ValidationError —
+    ``already_answered``, ``survey_closed`` or a field's own — and stores
+    nothing then; a second answer never overwrites the first.
+    """
+    if not survey.is_open_on(today or timezone.localdate()):
+        raise ValidationError(SURVEY_CLOSED, code="survey_closed")
+    device_key = survey_device_key(survey=survey, device_id=device_id)
+    response = SurveyResponse(
+        survey=survey,
+        comment=comment,
+        device_key=device_key,
+        **{dimension: scores.get(dimension) for dimension in Dimension.values},
+    )
+    try:
+        with transaction.atomic():
+            if SurveyResponse.objects.filter(
+                survey=survey, device_key=device_key
+            ).exists():
+                raise ValidationError(ALREADY_ANSWERED, code="already_answered")
+            response.full_clean()
+            response.save()
+    except IntegrityError:
+        # Two answers from one device at the same moment: the unique
+        # constraint let one through; this is the other.
+        if SurveyResponse.objects.filter(survey=survey, device_key=device_key).exists():
+            raise ValidationError(ALREADY_ANSWERED, code="already_answered") from None
+        raise
+    return response

@@ -1,21 +1,25 @@
 """The governance page: councils, meetings, organisations, awards, mediation."""
 
 import logging
+import re
+import secrets
 from http import HTTPStatus
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.signing import BadSignature
 from django.db import DatabaseError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import TemplateView
 
+from estates.models import Estate
 from renovation_portal import ratelimit
 
 from . import selectors, services
-from .forms import FeedbackForm
+from .forms import FeedbackForm, SurveyForm
 
 logger = logging.getLogger(__name__)
 
@@ -151,3 +155,171 @@ def feedback_find(request):
             status=HTTPStatus.NOT_FOUND,
         )
     return redirect(feedback.get_absolute_url())
+
+
+# ------------------------------------------------------------------------------
+# Satisfaction surveys (issue 5, item 4): one answer per device.
+# ------------------------------------------------------------------------------
+# A long-lived random id in a signed, HttpOnly, SameSite=Lax cookie names the
+# device; the database keeps only a per-survey HMAC of it (services). Clearing
+# cookies lets a device answer again: the per-address rate limit bounds that.
+DEVICE_COOKIE = "survey_device"
+DEVICE_COOKIE_SALT = "governance.survey.device-cookie"
+DEVICE_COOKIE_AGE = 2 * 365 * 24 * 60 * 60
+_DEVICE_ID = re.compile(r"^[0-9a-f]{32}$")
+
+SURVEY_RATE_LIMITED = _(
+    "Too many answers from your connection. Please wait %(minutes)s minutes and "
+    "try again."
+)
+SURVEY_NO_DEVICE = _(
+    "Your browser did not send back the survey's cookie, so this answer was not "
+    "stored. Please allow cookies for this site and send the form again."
+)
+SURVEY_BAD_DEVICE = _(
+    "This device's survey cookie was not recognised, so this answer was not "
+    "stored. Please send the form again."
+)
+SURVEY_NOT_SAVED = _(
+    "Your answer could not be saved just now; nothing was stored. Please try "
+    "again in a moment."
+)
+
+
+def survey_device_id(request) -> tuple[str | None, str]:
+    """The device id from the signed cookie, and "ok", "missing" or "tampered"."""
+    if DEVICE_COOKIE not in request.COOKIES:
+        return None, "missing"
+    try:
+        value = request.get_signed_cookie(DEVICE_COOKIE, salt=DEVICE_COOKIE_SALT)
+    except BadSignature:
+        return None, "tampered"
+    if not _DEVICE_ID.match(value):
+        return None, "tampered"
+    return value, "ok"
+
+
+def _give_device_id(response, device_id: str | None = None):
+    response.set_signed_cookie(
+        DEVICE_COOKIE,
+        device_id or secrets.token_hex(16),
+        salt=DEVICE_COOKIE_SALT,
+        max_age=DEVICE_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+def survey_rate_limit(request) -> ratelimit.Verdict:
+    return ratelimit.hit(
+        "survey",
+        request,
+        limit=settings.SURVEY_RATE_LIMIT,
+        window=settings.SURVEY_RATE_WINDOW,
+    )
+
+
+def _survey_page(request, survey, form, *, status=HTTPStatus.OK, error=""):
+    return render(
+        request,
+        "governance/survey_form.html",
+        {
+            "survey": survey,
+            "estate": survey.estate,
+            "form": form,
+            "error": error,
+            "answered": False,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def survey_answer(request, slug: str):
+    survey = selectors.survey_open_for_estate(slug=slug)
+    if survey is None:
+        return render(
+            request,
+            "governance/survey_closed.html",
+            {"slug": slug},
+            status=HTTPStatus.NOT_FOUND,
+        )
+    device_id, device_state = survey_device_id(request)
+
+    if request.method == "GET":
+        if device_id and selectors.survey_answered(
+            survey=survey,
+            device_key=services.survey_device_key(survey=survey, device_id=device_id),
+        ):
+            return render(
+                request,
+                "governance/survey_form.html",
+                {"survey": survey, "estate": survey.estate, "answered": True},
+            )
+        response = _survey_page(request, survey, SurveyForm())
+        return response if device_id else _give_device_id(response)
+
+    form = SurveyForm(request.POST)
+    verdict = survey_rate_limit(request)
+    if not verdict.allowed:
+        response = _survey_page(
+            request,
+            survey,
+            form,
+            status=HTTPStatus.TOO_MANY_REQUESTS,
+            error=SURVEY_RATE_LIMITED
+            % {"minutes": max(1, -(-verdict.retry_after // 60))},
+        )
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
+    if form.is_spam:
+        return _survey_page(
+            request, survey, SurveyForm(), status=HTTPStatus.BAD_REQUEST, error=REFUSED
+        )
+    if device_id is None:
+        # Answered with a fresh id, a device without the cookie could answer
+        # without end; it gets one now and sends the form again.
+        form.is_valid()
+        error = SURVEY_NO_DEVICE if device_state == "missing" else SURVEY_BAD_DEVICE
+        return _give_device_id(
+            _survey_page(
+                request, survey, form, status=HTTPStatus.BAD_REQUEST, error=error
+            )
+        )
+    if not form.is_valid():
+        return _survey_page(request, survey, form, status=HTTPStatus.BAD_REQUEST)
+    try:
+        services.survey_response_submit(
+            survey=survey,
+            device_id=device_id,
+            scores=form.scores(),
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as error:
+        if error.code == "already_answered":
+            return render(
+                request,
+                "governance/survey_form.html",
+                {"survey": survey, "estate": survey.estate, "answered": True},
+                status=HTTPStatus.CONFLICT,
+            )
+        form.add_error(None, error)
+        return _survey_page(request, survey, form, status=HTTPStatus.BAD_REQUEST)
+    except DatabaseError:
+        logger.exception("A survey answer could not be stored")
+        return _survey_page(
+            request,
+            survey,
+            form,
+            status=HTTPStatus.SERVICE_UNAVAILABLE,
+            error=SURVEY_NOT_SAVED,
+        )
+    return redirect("governance:survey-thanks", slug=survey.estate.slug)
+
+
+@require_GET
+def survey_thanks(request, slug: str):
+    estate = get_object_or_404(Estate.objects.only("pk", "slug"), slug=slug)
+    return render(request, "governance/survey_thanks.html", {"estate": estate})

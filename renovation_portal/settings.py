@@ -419,6 +419,10 @@ LOGGING = {
 # Feedback submissions (form and API together) per client address and window.
 FEEDBACK_RATE_LIMIT = int(os.environ.get("FEEDBACK_RATE_LIMIT", "5"))
 FEEDBACK_RATE_WINDOW = int(os.environ.get("FEEDBACK_RATE_WINDOW", "600"))
+# Satisfaction-survey answers per client address and window: room for a
+# household sharing one connection, not for a script.
+SURVEY_RATE_LIMIT = int(os.environ.get("SURVEY_RATE_LIMIT", "10"))
+SURVEY_RATE_WINDOW = int(os.environ.get("SURVEY_RATE_WINDOW", "600"))
 # Checked before a photo is decoded; pixels far below Pillow's 89 million.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", "40000000"))

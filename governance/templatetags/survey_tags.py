@@ -1,0 +1,30 @@
+"""The satisfaction survey on the estate page (issue 5, item 4).
+
+A tag of the governance app, loaded by the estate page's template, so that the
+estates app keeps knowing nothing of governance (DESIGN.md "Layout").
+"""
+
+from django import template
+
+from governance import selectors
+
+register = template.Library()
+
+
+@register.simple_tag
+def estate_satisfaction(estate):
+    """The estate's survey and its public aggregates (one query), or None."""
+    return selectors.estate_satisfaction(estate=estate)
+
+
+@register.filter
+def score_rows(distribution) -> list[dict]:
+    """A dimension's distribution as rows for ``portal.bar_chart``."""
+    return [
+        {
+            "key": item.score,
+            "label": f"{item.score} · {item.label}",
+            "count": item.count,
+        }
+        for item in distribution
+    ]
