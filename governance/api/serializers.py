@@ -8,13 +8,20 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from estates.api import serializers as estate_serializers
 from estates.api.serializers import CommunityReference, CourtyardReference
 from estates.models import Estate
+from governance import selectors
 from governance.models import (
+    SCORE_MAX,
+    SCORE_MIN,
+    SURVEY_MIN_RESPONSES,
     Council,
+    Dimension,
     Feedback,
     FeedbackCategory,
     FeedbackReply,
@@ -249,3 +256,71 @@ class FeedbackSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         path = feedback.get_absolute_url()
         return request.build_absolute_uri(path) if request else path
+
+
+# Satisfaction surveys (issue 5, item 4) ------------------------------------
+
+
+class ScoreCountSerializer(serializers.Serializer):
+    score = serializers.IntegerField(min_value=SCORE_MIN, max_value=SCORE_MAX)
+    label = serializers.CharField(help_text="What the score means, e.g. “satisfied”.")
+    count = serializers.IntegerField(min_value=0, help_text="Answers that gave it.")
+
+
+class DimensionResultSerializer(serializers.Serializer):
+    dimension = serializers.ChoiceField(choices=Dimension.choices)
+    label = serializers.CharField()
+    mean = serializers.DecimalField(
+        max_digits=2,
+        decimal_places=1,
+        coerce_to_string=False,
+        help_text="Average score from 1 to 5, to one decimal.",
+    )
+    distribution = ScoreCountSerializer(
+        many=True, help_text="How many answers gave each score, 1 to 5."
+    )
+
+
+class SatisfactionSerializer(serializers.Serializer):
+    """A survey's aggregates; never an answer, a comment or a device."""
+
+    opens_on = serializers.DateField(source="survey.opens_on")
+    closes_on = serializers.DateField(source="survey.closes_on", allow_null=True)
+    is_open = serializers.BooleanField(help_text="Residents can answer today.")
+    responses = serializers.IntegerField(
+        min_value=SURVEY_MIN_RESPONSES, help_text="How many residents answered."
+    )
+    results = DimensionResultSerializer(many=True)
+
+
+# The estates app's compound plus the satisfaction results, which the estates
+# app cannot know (DESIGN.md "Layout"); same schema component as before.
+@extend_schema_serializer(component_name="EstateDetail")
+class EstateDetailSerializer(estate_serializers.EstateDetailSerializer):
+    satisfaction = serializers.SerializerMethodField()
+
+    class Meta(estate_serializers.EstateDetailSerializer.Meta):
+        fields = [
+            *estate_serializers.EstateDetailSerializer.Meta.fields,
+            "satisfaction",
+        ]
+
+    @extend_schema_field(
+        SatisfactionSerializer(
+            allow_null=True,
+            help_text=(
+                "Results of the compound's satisfaction survey (the open one, "
+                f"else the latest); null until it has {SURVEY_MIN_RESPONSES} "
+                "answers, so that no single answer can be singled out."
+            ),
+        )
+    )
+    def get_satisfaction(self, estate):
+        found = selectors.estate_satisfaction(estate=estate)
+        if found is None or found.results is None:
+            return None
+        latest = self.context.get("last_modified")
+        if found.latest_answer and (latest is None or found.latest_answer > latest):
+            # A new answer changes this answer: Last-Modified must say so.
+            self.context["last_modified"] = found.latest_answer
+        return SatisfactionSerializer(found, context=self.context).data

@@ -15,6 +15,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from estates.api import views as estate_views
 from governance import selectors, services
 from governance.views import RATE_LIMITED, feedback_rate_limit
 from renovation_portal.api.filters import names_contain
@@ -25,6 +26,13 @@ from renovation_portal.api.viewsets import (
 )
 
 from . import filters, serializers
+
+
+class EstateViewSet(estate_views.EstateViewSet):
+    """The estates app's compounds; the detail adds the satisfaction survey's
+    results, which the estates app cannot know (DESIGN.md "Layout")."""
+
+    detail_serializer_class = serializers.EstateDetailSerializer
 
 
 @extend_schema_view(

@@ -19,7 +19,8 @@ from .views import ApiRootView, DocsView
 app_name = "api"
 
 router = SimpleRouter()
-router.register("estates", estate_views.EstateViewSet, basename="estate")
+# Governance's subclass: the compound's detail with its satisfaction results.
+router.register("estates", governance_views.EstateViewSet, basename="estate")
 router.register("communities", estate_views.CommunityViewSet, basename="community")
 router.register("courtyards", estate_views.CourtyardViewSet, basename="courtyard")
 router.register("lanes", lane_views.LaneViewSet, basename="lane")

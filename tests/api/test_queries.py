@@ -12,9 +12,9 @@ pytestmark = pytest.mark.django_db
 
 # Count and page, plus one per prefetched relation; the estate detail prefetches
 # the most (steps, works, photos, notices, funding, honours, councils and their
-# meetings, lanes).
+# meetings, lanes) and adds one for its satisfaction survey's aggregates.
 LIST_QUERIES = 3
-DETAIL_QUERIES = 10
+DETAIL_QUERIES = 11
 
 
 def rich(resource: str, n: int) -> None:
@@ -62,6 +62,9 @@ def estate_with(children: int):
         ef.HonourFactory(estates=[estate])
         lf.LaneFactory(estates=[estate])
         gf.MeetingFactory(council=gf.CouncilFactory(estates=[estate]))
+    gf.SurveyResponseFactory.create_batch(
+        children, survey=gf.SurveyFactory(estate=estate)
+    )
     return estate
 
 
