@@ -11,6 +11,7 @@ from django.core.signing import BadSignature
 from django.db import DatabaseError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import TemplateView
@@ -237,6 +238,9 @@ def _survey_page(request, survey, form, *, status=HTTPStatus.OK, error=""):
 
 
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("comment")
+# The answer carries this device's own cookie: no shared cache may keep it.
+@never_cache
 def survey_answer(request, slug: str):
     survey = selectors.survey_open_for_estate(slug=slug)
     if survey is None:

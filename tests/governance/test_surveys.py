@@ -671,3 +671,10 @@ def test_staff_read_comments_but_cannot_edit_or_add_answers(admin_client, survey
     assert COMMENT in page.content.decode()
     assert 'name="comment"' not in page.content.decode()
     assert added.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_no_shared_cache_keeps_the_form_and_its_device_cookie(client, survey):
+    response = client.get(_form_url(survey))
+
+    assert "private" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]
