@@ -140,7 +140,7 @@ class ScoreField(forms.TypedChoiceField):
                 (score.value, f"{score.value} · {score.label}") for score in Score
             ],
             coerce=int,
-            widget=forms.RadioSelect(attrs={"class": "score-choices"}),
+            widget=forms.RadioSelect,
             error_messages={
                 "required": _("Choose a score from 1 to 5."),
                 "invalid_choice": _("Choose a score from 1 to 5."),
