@@ -123,3 +123,13 @@ def test_docs_page_links_back_to_the_portal(client):
     response = client.get("/api/docs/", HTTP_ACCEPT_LANGUAGE="en")
 
     assert 'href="/en/"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/no-such-thing/", "/api/v1/councils/a%0Ab/", "/api/v1/x%0A"]
+)
+def test_unknown_addresses_answer_in_json_even_with_a_newline(client, path):
+    response = client.get(path)
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert response["Content-Type"].startswith("application/json")
