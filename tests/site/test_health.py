@@ -15,6 +15,9 @@ from django.db import OperationalError, connection
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
+# The timeouts are 0.3–1 s; a hang would be the connect or read timeout of the OS
+# (minutes). The bound tells the two apart on a busy machine; it is no speed target.
+NOT_A_HANG = 5
 REDIS = ("127.0.0.1", 6379)
 
 
@@ -94,14 +97,14 @@ def test_healthz_refuses_post(client):
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
 
 
-def test_healthz_answers_503_within_a_second_when_the_database_fails(
+def test_healthz_answers_503_without_hanging_when_the_database_fails(
     client, broken_database
 ):
     response, elapsed = timed_get(client, "/healthz")
 
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert response.json() == {"database": "unavailable", "cache": "not configured"}
-    assert elapsed < 1
+    assert elapsed < NOT_A_HANG
 
 
 def test_healthz_names_no_error_detail(client, broken_database):
@@ -110,7 +113,7 @@ def test_healthz_names_no_error_detail(client, broken_database):
     assert "refused" not in response.text
 
 
-def test_healthz_answers_503_within_a_second_when_redis_is_down(
+def test_healthz_answers_503_without_hanging_when_redis_is_down(
     client, settings, closed_port
 ):
     settings.REDIS_URL = f"redis://127.0.0.1:{closed_port}/0"
@@ -120,10 +123,10 @@ def test_healthz_answers_503_within_a_second_when_redis_is_down(
 
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert response.json() == {"database": "ok", "cache": "unavailable"}
-    assert elapsed < 1
+    assert elapsed < NOT_A_HANG
 
 
-def test_healthz_answers_503_within_a_second_when_redis_hangs(
+def test_healthz_answers_503_without_hanging_when_redis_hangs(
     client, settings, silent_port
 ):
     settings.REDIS_URL = f"redis://127.0.0.1:{silent_port}/0"
@@ -132,7 +135,7 @@ def test_healthz_answers_503_within_a_second_when_redis_hangs(
     response, elapsed = timed_get(client, "/healthz")
 
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
-    assert elapsed < 1
+    assert elapsed < NOT_A_HANG
 
 
 @pytest.mark.skipif(not redis_answers(), reason="no Redis on 127.0.0.1:6379")
@@ -146,7 +149,7 @@ def test_healthz_answers_ok_when_redis_answers(client, settings):
     assert response.json() == {"database": "ok", "cache": "ok"}
 
 
-def test_healthz_answers_503_within_a_second_when_postgresql_is_down(closed_port):
+def test_healthz_answers_503_without_hanging_when_postgresql_is_down(closed_port):
     """A real refused connection, not a patched one: a fresh process whose
     DATABASE_URL names a port where no PostgreSQL listens."""
     code = (
@@ -178,7 +181,7 @@ def test_healthz_answers_503_within_a_second_when_postgresql_is_down(closed_port
     body, elapsed = rest.rsplit(" ", 1)
     assert status == "503", result.stdout + result.stderr
     assert '"database": "unavailable"' in body
-    assert float(elapsed) < 1
+    assert float(elapsed) < NOT_A_HANG
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
