@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -219,16 +220,21 @@ def start_portal(env: dict, workdir: Path, *, workers: int | None = None) -> Por
     )
     log.close()
     portal = Portal(process=process, port=port, log_path=log_path)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited early:\n{portal.log_text()[-3000:]}")
-        answer = request(portal.base, "GET", "/healthz", timeout=2)
-        if answer.status == 200:
-            return portal
-        time.sleep(0.5)
-    portal.stop()
-    raise RuntimeError(f"/healthz did not answer 200 within 60 s:\n{answer}")
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                log = portal.log_text()[-3000:]
+                raise RuntimeError(f"gunicorn exited early:\n{log}")
+            answer = request(portal.base, "GET", "/healthz", timeout=2)
+            if answer.status == 200:
+                return portal
+            time.sleep(0.5)
+        raise RuntimeError(f"/healthz did not answer 200 within 60 s:\n{answer}")
+    except BaseException:
+        # Also on SIGTERM while waiting: the caller has no portal to stop yet.
+        portal.stop()
+        raise
 
 
 def workdir() -> Path:
@@ -294,22 +300,14 @@ def pick_targets(base: str) -> dict:
     return {"estate": estate["slug"], "lane": lane["slug"]}
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
 def run(name: str, main) -> None:
     """Run a drill's main(); any crash still ends in a FAIL line and exit 1."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         status = main()
-    except (Exception, KeyboardInterrupt) as error:  # noqa: BLE001
-        import traceback
-
+    except SystemExit as stop:  # SIGTERM, after main()'s clean-up ran
+        status = verdict(name, [f"stopped by a signal ({stop.code})"])
+    except (Exception, KeyboardInterrupt) as error:
         traceback.print_exc()
         status = verdict(name, [f"the drill itself stopped: {error!r}"])
     sys.exit(status)
