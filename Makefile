@@ -6,7 +6,8 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format messages messages-check migrations-check ci clean
+.PHONY: run test lint format messages messages-check migrations-check ci clean \
+	drill-load drill-faults drill-backup
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +69,20 @@ messages-check: $(VENV)/.installed
 ## migrations-check: fail when models and migrations disagree
 migrations-check: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run
+
+# The drills need the installed .venv, the local PostgreSQL (and Redis, when it
+# answers); see docs/operations.md. They are not part of CI.
+## drill-load: gunicorn + PostgreSQL under wrk (DRILL_SECONDS, DRILL_CONNECTIONS); prints req/s, p50/p90/p99
+drill-load:
+	$(PY) deploy/drills/drill_load.py
+
+## drill-faults: restart PostgreSQL and stop Redis under load; 503 not hangs, recovery time, no lost feedback
+drill-faults:
+	$(PY) deploy/drills/drill_faults.py
+
+## drill-backup: pg_dump + media tar, restore into a fresh database and folder, compare counts and checksums
+drill-backup:
+	$(PY) deploy/drills/drill_backup.py
 
 ci: lint migrations-check messages-check test
 

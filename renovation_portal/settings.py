@@ -176,7 +176,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, but a Redis outage is a cache miss, not an
+            # error: pages keep coming from the database (renovation_portal/cache.py).
+            "BACKEND": "renovation_portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "renovation",
             # A stopped Redis must cost a request a second at most, never hang it.

@@ -41,6 +41,10 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+# A database that does not answer is a 503 (try again), not a 500
+# (renovation_portal/errors.py).
+handler500 = "renovation_portal.errors.handle_server_error"
+
 if settings.DEBUG:
     # Development only: production serves uploads from nginx or S3. Either way
     # they go out as downloads (renovation_portal.middleware).
