@@ -11,12 +11,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from renovation_portal import exporting
 from renovation_portal.health import healthz
 from renovation_portal.views import CaseStudyView, HomeView, elder_mode
 
 admin.site.site_header = _("Renovation Portal administration")
 admin.site.site_title = _("Renovation Portal")
 admin.site.index_title = _("Records")
+# Every portal change list can be exported (renovation_portal/exporting.py).
+exporting.install(admin.site, ["estates", "lanes", "governance"])
 
 urlpatterns = [
     # ADMIN_URL moves the admin off the address every bot tries.
