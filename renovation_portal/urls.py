@@ -19,6 +19,8 @@ from renovation_portal.views import CaseStudyView, HomeView, elder_mode
 admin.site.site_header = _("Renovation Portal administration")
 admin.site.site_title = _("Renovation Portal")
 admin.site.index_title = _("Records")
+# The staff dashboard above the records (renovation_portal/dashboard.py).
+admin.site.index_template = "admin/dashboard.html"
 # Every portal change list can be exported (renovation_portal/exporting.py).
 exporting.install(admin.site, ["estates", "lanes", "governance"])
 

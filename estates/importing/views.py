@@ -5,7 +5,9 @@ a random name; the preview page carries a signed token naming it, the kind of
 import and the clerk, valid for an hour. Apply reads the file again and checks
 every row again (records may have changed meanwhile), then writes all or
 nothing. The file is deleted once applied, or at once when the preview rejects
-a row (there is nothing to apply).
+a row (there is nothing to apply); files left by a preview never applied are
+deleted at the next upload once their token has expired. They are never
+served: the nginx example refuses ``/media/imports/``.
 
 The pages run inside the admin (``admin_site.admin_view``) and take their
 querysets from the registered ModelAdmins' ``get_queryset(request)``, so
@@ -14,6 +16,7 @@ whatever scoping the admin applies to a clerk applies to the import too.
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from pathlib import PurePath
 
@@ -27,6 +30,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -111,7 +115,24 @@ def _context(site, request, importer: Importer, **extra):
     }
 
 
+def _purge_stale() -> None:
+    """Delete files whose preview was never applied (older than a token lives)."""
+    try:
+        _folders, names = default_storage.listdir(UPLOAD_FOLDER)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    cutoff = timezone.now() - datetime.timedelta(seconds=TOKEN_MAX_AGE)
+    for name in names:
+        path = f"{UPLOAD_FOLDER}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+        except (FileNotFoundError, NotImplementedError):
+            continue
+
+
 def _store(data: bytes, filename: str) -> str:
+    _purge_stale()
     suffix = PurePath(filename).suffix.lower()
     name = f"{UPLOAD_FOLDER}/{secrets.token_hex(16)}{suffix}"
     return default_storage.save(name, ContentFile(data))

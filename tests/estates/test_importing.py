@@ -446,3 +446,20 @@ def test_changelist_links_to_the_import_page(admin_client):
         reverse("estates-import", kwargs={"kind": "estates"})
         in response.content.decode()
     )
+
+
+def test_files_of_previews_never_applied_are_purged(admin_client, community):
+    import os
+    import time
+
+    from django.core import signing
+    from django.core.files.storage import default_storage
+
+    data = csv_bytes([["小区名称", "所属社区"], ["测试页小区", "测试东社区"]])
+    first = _upload(admin_client, "estates", data, "a.csv").context["token"]
+    stored = signing.loads(first, salt="estates.importing")["file"]
+    old = time.time() - 2 * 3600
+    os.utime(default_storage.path(stored), (old, old))
+    _upload(admin_client, "estates", data, "b.csv")
+    assert not default_storage.exists(stored)
+    assert len(default_storage.listdir("imports")[1]) == 1
