@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5000
+MAX_ROWS = 2000
 # An XLSX is a zip; this caps what its parts may unpack to (a "zip bomb").
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 # Headers are looked for in the first rows only (a title row or two above them).

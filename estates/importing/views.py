@@ -47,11 +47,14 @@ ALLOWED_SUFFIXES = {".xlsx", ".csv", ".txt"}
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Spreadsheet"),
-        help_text=_("An .xlsx workbook or a CSV file, at most %(size)d MB.")
-        % {"size": MAX_BYTES // 2**20},
-    )
+    file = forms.FileField(label=_("Spreadsheet"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # At request time, so the text follows the clerk's language.
+        self.fields["file"].help_text = gettext(
+            "An .xlsx workbook or a CSV file, at most %(size)d MB."
+        ) % {"size": MAX_BYTES // 2**20}
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -463,3 +463,15 @@ def test_files_of_previews_never_applied_are_purged(admin_client, community):
     _upload(admin_client, "estates", data, "b.csv")
     assert not default_storage.exists(stored)
     assert len(default_storage.listdir("imports")[1]) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("zh-hans", "首页"), ("en", "Home")]
+)
+def test_import_page_in_both_languages(admin_client, language, expected):
+    admin_client.cookies["django_language"] = language
+    response = admin_client.get(reverse("estates-import", kwargs={"kind": "works"}))
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert expected in page
+    assert reverse("estates-import-template", kwargs={"kind": "works"}) in page
