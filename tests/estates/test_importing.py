@@ -475,3 +475,15 @@ def test_import_page_in_both_languages(admin_client, language, expected):
     page = response.content.decode()
     assert expected in page
     assert reverse("estates-import-template", kwargs={"kind": "works"}) in page
+
+
+def test_a_name_shared_by_two_compounds_of_the_community_is_rejected(community):
+    EstateFactory.create_batch(2, name_zh_hans="测试重名小区", community=community)
+    data = csv_bytes(
+        [["小区名称", "所属社区", "户数"], ["测试重名小区", "测试东社区", "9"]]
+    )
+    with translation.override("en"):
+        preview = estate_importer().preview(data, "register.csv")
+    assert _reasons(preview) == {
+        2: ["The community already has several compounds called this."]
+    }

@@ -22,6 +22,7 @@ from tests.governance.factories import CouncilFactory, FeedbackFactory, MeetingF
 
 pytestmark = pytest.mark.django_db
 
+
 def _community_with_everything(name="测试东社区"):
     community = CommunityFactory(name_zh_hans=name)
     estate = EstateFactory(community=community)
@@ -139,3 +140,28 @@ def test_query_count_does_not_grow_with_communities(
     with django_assert_max_num_queries(8):
         response = admin_client.get(reverse("admin:index"))
     assert response.status_code == HTTPStatus.OK
+
+
+def test_dashboard_follows_the_admins_scoping(rf, superuser, monkeypatch):
+    # The roles branch narrows each ModelAdmin's get_queryset to a clerk's
+    # community; the dashboard must count only what those querysets return.
+    from django.contrib import admin
+
+    from estates.models import Community, Step
+
+    mine = _community_with_everything("测试我的社区")
+    _community_with_everything("测试别的社区")
+    for model in (Community, Step):
+        model_admin = admin.site._registry[model]
+        original = type(model_admin).get_queryset
+        field = "pk" if model is Community else "estate__community"
+
+        def scoped(self, request, original=original, field=field):
+            return original(self, request).filter(**{field: mine.pk})
+
+        monkeypatch.setattr(type(model_admin), "get_queryset", scoped)
+    request = rf.get("/")
+    request.user = superuser
+    dashboard = staff_dashboard(request)
+    assert [row.community for row in dashboard.rows] == [mine]
+    assert dashboard.rows[0].steps_overdue.count == 2
