@@ -433,6 +433,9 @@ UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", "40000000"))
 FEEDBACK_CONTACT_RETENTION_DAYS = int(
     os.environ.get("FEEDBACK_CONTACT_RETENTION_DAYS", "180")
 )
+# The staff dashboard counts open feedback with no reply or status change for
+# more than this many days (governance/overdue.py).
+FEEDBACK_WAITING_DAYS = int(os.environ.get("FEEDBACK_WAITING_DAYS", "7"))
 # The feedback API's enums, named (drf-spectacular would otherwise rename the
 # "category" and "status" enums it finds twice).
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(

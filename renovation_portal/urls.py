@@ -11,15 +11,23 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from estates.importing import views as importing
+from renovation_portal import exporting
 from renovation_portal.health import healthz
 from renovation_portal.views import CaseStudyView, HomeView, elder_mode
 
 admin.site.site_header = _("Renovation Portal administration")
 admin.site.site_title = _("Renovation Portal")
 admin.site.index_title = _("Records")
+# The staff dashboard above the records (renovation_portal/dashboard.py).
+admin.site.index_template = "admin/dashboard.html"
+# Every portal change list can be exported (renovation_portal/exporting.py).
+exporting.install(admin.site, ["estates", "lanes", "governance"])
 
 urlpatterns = [
-    # ADMIN_URL moves the admin off the address every bot tries.
+    # ADMIN_URL moves the admin off the address every bot tries. The import
+    # pages come first: the admin would read "import" as a record's id.
+    path(settings.ADMIN_URL, include(importing.urls(admin.site))),
     path(settings.ADMIN_URL, admin.site.urls),
     # For load balancers; no language, no redirect to HTTPS (settings.py).
     path("healthz", healthz, name="healthz"),

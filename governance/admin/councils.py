@@ -6,6 +6,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from estates.models import Community, Estate
+from governance.admin.filters import MeetingDueFilter
 from governance.models import (
     Award,
     AwardGrant,
@@ -44,7 +45,7 @@ class CouncilAdmin(BilingualModelAdmin):
         annotated_column("meetings_count", _("meetings")),
         annotated_column("last_meeting_on", _("last meeting")),
     ]
-    list_filter = ["level", "subdistrict", "community"]
+    list_filter = ["level", MeetingDueFilter, "subdistrict", "community"]
     list_select_related = ["community", "courtyard"]
     autocomplete_fields = ["subdistrict", "community", "courtyard", "estates"]
     search_fields = [

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from governance import services
+from governance.admin.filters import FeedbackWaitingFilter
 from governance.models import (
     ALLOWED_TRANSITIONS,
     Feedback,
@@ -142,7 +143,14 @@ class FeedbackAdmin(admin.ModelAdmin):
         "assigned_to",
         "contact_phone",
     ]
-    list_filter = ["status", "category", "estate__community", "estate", "assigned_to"]
+    list_filter = [
+        FeedbackWaitingFilter,
+        "status",
+        "category",
+        "estate__community",
+        "estate",
+        "assigned_to",
+    ]
     search_fields = ["reference"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]

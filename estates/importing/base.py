@@ -1,0 +1,278 @@
+"""What every importer shares: columns, row results, the preview, all or nothing.
+
+An importer reads a file (see :mod:`.reading`), checks every row and says what
+it would do: create a record, change one (and what changes), leave one as it is,
+or reject the row and why. :meth:`Importer.apply` does the same checks again
+and writes everything in one transaction, or nothing when any row is rejected.
+
+An importer is given the querysets it may use (the ModelAdmins'
+``get_queryset(request)``), so a clerk limited to their community can neither
+match nor change a record outside it: an estate out of scope is "unknown".
+
+Matching: a compound is the same record when its community and Chinese name
+are the same; a works item when its compound and category are. Empty cells
+never erase what is recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import parsing
+from .reading import Table, header_key, read_table
+
+CREATE, CHANGE, UNCHANGED, REJECT = "create", "change", "unchanged", "reject"
+ACTION_LABELS = {
+    CREATE: gettext_lazy("create"),
+    CHANGE: gettext_lazy("change"),
+    UNCHANGED: gettext_lazy("no change"),
+    REJECT: gettext_lazy("rejected"),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the template: the field it fills, its headers, its parser."""
+
+    name: str
+    header_zh: str
+    header_en: str
+    aliases: tuple[str, ...] = ()
+    parse: Callable[[str], Any] = parsing.text
+    required: bool = False
+
+
+@dataclass
+class RowResult:
+    number: int
+    label: str
+    action: str = CREATE
+    reasons: list[str] = field(default_factory=list)
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+    instance: models.Model | None = None
+
+    def reject(self, reason: str) -> None:
+        self.action = REJECT
+        self.reasons.append(reason)
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS[self.action])
+
+
+@dataclass
+class Preview:
+    rows: list[RowResult]
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def rejected(self) -> list[RowResult]:
+        return [row for row in self.rows if row.action == REJECT]
+
+    @property
+    def can_apply(self) -> bool:
+        return bool(self.rows) and not self.rejected
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {action: self.count(action) for action in ACTION_LABELS}
+
+
+class ImportRefused(Exception):
+    """Apply found a rejected row: nothing was written."""
+
+    def __init__(self, preview: Preview):
+        super().__init__("import refused")
+        self.preview = preview
+
+
+def _shown(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _validation_reasons(model: type[models.Model], error: ValidationError) -> list[str]:
+    """A model's validation errors as "column: message" reasons."""
+    reasons = []
+    for name, messages in error.message_dict.items():
+        try:
+            label = str(model._meta.get_field(name).verbose_name)
+        except Exception:  # "__all__" and constraint names
+            label = ""
+        for message in messages:
+            reasons.append(f"{label}: {message}" if label else message)
+    return reasons
+
+
+class Importer:
+    model: ClassVar[type[models.Model]]
+    columns: ClassVar[list[Column]]
+    kind: ClassVar[str]
+    # Required columns whose empty cell gets a reason of its own in check().
+    own_messages: ClassVar[set[str]] = set()
+    # Relations check() resolves from the scope querysets.
+    resolved: ClassVar[set[str]] = set()
+
+    def __init__(self, *, queryset: models.QuerySet, **scopes: models.QuerySet):
+        self.queryset = queryset
+        self.scopes = scopes
+
+    # -- columns ------------------------------------------------------------
+    @classmethod
+    def aliases(cls) -> dict[str, str]:
+        found = {}
+        for column in cls.columns:
+            for alias in (column.header_zh, column.header_en, *column.aliases):
+                found[header_key(alias)] = column.name
+        return found
+
+    @classmethod
+    def column(cls, name: str) -> Column:
+        return next(column for column in cls.columns if column.name == name)
+
+    def label(self, name: str) -> str:
+        """A column's name in the user's language, for reasons."""
+        try:
+            return str(self.model._meta.get_field(name).verbose_name)
+        except Exception:  # a column that is not a field of the model
+            return self.column(name).header_en
+
+    # -- reading ------------------------------------------------------------
+    def read(self, data: bytes, filename: str) -> Table:
+        required = {c.name: c.header_zh for c in self.columns if c.required}
+        return read_table(data, filename, self.aliases(), required)
+
+    def parse_row(
+        self, table: Table, cells: list[str], result: RowResult
+    ) -> dict[str, Any]:
+        """The row's values by column name; bad cells become reasons."""
+        values: dict[str, Any] = {}
+        present: dict[str, str] = {}
+        for index, name in enumerate(table.columns):
+            if name is None or name in present:
+                continue
+            present[name] = cells[index] if index < len(cells) else ""
+        for name, raw in present.items():
+            try:
+                values[name] = self.column(name).parse(raw)
+            except parsing.CellError as error:
+                result.reject(f"{self.label(name)}: {error}")
+        for column in self.columns:
+            if (
+                column.required
+                and column.name not in self.own_messages
+                and values.get(column.name) in (None, "")
+                and column.name in present
+                and not self._has_reason(result, column.name)
+            ):
+                result.reject(
+                    _("%(column)s: this value is required.")
+                    % {"column": self.label(column.name)}
+                )
+        return values
+
+    def _has_reason(self, result: RowResult, name: str) -> bool:
+        return any(reason.startswith(self.label(name)) for reason in result.reasons)
+
+    # -- the whole file ------------------------------------------------------
+    def preview(self, data: bytes, filename: str) -> Preview:
+        table = self.read(data, filename)
+        parsed = []
+        for number, cells in table.rows:
+            result = RowResult(number=number, label="")
+            parsed.append((result, self.parse_row(table, cells, result)))
+        self.check(parsed)
+        return Preview(rows=[result for result, _values in parsed])
+
+    def check(self, parsed: list[tuple[RowResult, dict[str, Any]]]) -> None:
+        raise NotImplementedError
+
+    def mark_duplicates(
+        self, keyed: dict[Any, list[RowResult]], describe: Callable[[], str]
+    ) -> None:
+        for rows in keyed.values():
+            if len(rows) < 2:
+                continue
+            numbers = [row.number for row in rows]
+            for row in rows:
+                others = ", ".join(str(n) for n in numbers if n != row.number)
+                row.reject(describe() % {"rows": others})
+
+    def settle(
+        self,
+        result: RowResult,
+        instance: models.Model,
+        values: dict[str, Any],
+        *,
+        existing: bool,
+    ) -> None:
+        """Put the row's values on the instance, note changes, validate it."""
+        for name, value in values.items():
+            if value is None or value == "":
+                continue  # empty cells never erase a recorded value
+            old = getattr(instance, name)
+            if existing and (old == value or _shown(old) == _shown(value)):
+                continue
+            if existing:
+                result.changes.append((self.label(name), _shown(old), _shown(value)))
+            setattr(instance, name, value)
+        if result.action == REJECT:
+            return
+        result.instance = instance
+        if existing:
+            result.action = CHANGE if result.changes else UNCHANGED
+        if result.action in (CREATE, CHANGE):
+            given = {name for name, value in values.items() if value not in (None, "")}
+            for reason in self._validate(instance, given):
+                result.reject(reason)
+
+    def _validate(self, instance: models.Model, given: set[str]) -> list[str]:
+        """The model's own checks, minus those that cannot fail or cost a
+        query per row for nothing: the slug (made on save), the relation
+        resolved from the scope querysets, and constraints on none of the
+        fields this row gives (Django builds a query for each constraint, and
+        for thousands of rows that is most of the time). The database still
+        holds every constraint; apply turns a violation into a refusal."""
+        skipped = ["slug", *self.resolved]
+        reasons = []
+        try:
+            instance.full_clean(exclude=skipped, validate_constraints=False)
+        except ValidationError as error:
+            reasons.extend(_validation_reasons(self.model, error))
+        for constraint in self.model._meta.constraints:
+            if isinstance(constraint, models.CheckConstraint):
+                fields = constraint.condition.referenced_base_fields
+            else:
+                fields = set(getattr(constraint, "fields", ()))
+            if fields and not fields & given:
+                continue
+            try:
+                constraint.validate(self.model, instance, exclude=skipped)
+            except ValidationError as error:
+                reasons.extend(error.messages)
+        return reasons
+
+    def apply(self, data: bytes, filename: str) -> Preview:
+        """Check the file again and write it all, or nothing."""
+        with transaction.atomic():
+            preview = self.preview(data, filename)
+            if not preview.can_apply:
+                raise ImportRefused(preview)
+            for row in preview.rows:
+                if row.action not in (CREATE, CHANGE):
+                    continue
+                try:
+                    with transaction.atomic():
+                        row.instance.save()
+                except IntegrityError:
+                    row.reject(_("The database refused this row."))
+                    raise ImportRefused(preview) from None
+        return preview

@@ -1,0 +1,119 @@
+"""The compound register: one row per compound, matched by community and
+Chinese name."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.utils.translation import gettext as _
+
+from ..models import Estate
+from . import parsing
+from .base import Column, Importer
+from .reading import header_key
+
+
+def _estate_columns() -> list[Column]:
+    return [
+        Column("name_zh_hans", "小区名称", "Compound name",
+               ("小区", "名称", "中文名称", "name", "compound", "chinese name"),
+               required=True),
+        Column("community", "所属社区", "Community", ("社区",), required=True),
+        Column("name_en", "英文名称", "English name", ("英文名",)),
+        Column("aliases", "别名", "Aliases", ("俗称", "其他名称")),
+        Column("address_zh_hans", "地址", "Address", ("小区地址", "详细地址")),
+        Column("year_built", "建成年份", "Year built", ("建成年代", "建成时间"),
+               parsing.year),
+        Column("buildings", "楼栋数", "Buildings", ("楼栋", "栋数"), parsing.integer),
+        Column("households", "户数", "Households", ("住户数", "总户数"),
+               parsing.integer),
+        Column("floor_area_m2", "改造面积（平方米）", "Renovated floor area (m²)",
+               ("改造面积", "建筑面积", "floor area"), parsing.decimal_number),
+        Column("renovation_batch", "改造批次", "Renovation batch", ("批次",)),
+        Column("renovation_year", "改造年份", "Renovation year",
+               ("改造年度", "改造时间"), parsing.year),
+        Column("latitude", "纬度", "Latitude", (), parsing.decimal_number),
+        Column("longitude", "经度", "Longitude", (), parsing.decimal_number),
+    ]  # fmt: skip
+
+
+class EstateImporter(Importer):
+    """The compound register: one row per compound.
+
+    Scopes: ``queryset`` (estates that may be matched and changed) and
+    ``communities`` (communities a compound may be put in).
+    """
+
+    model = Estate
+    kind = "estates"
+    columns = _estate_columns()
+    own_messages = {"name_zh_hans", "community"}
+    resolved = {"community"}
+
+    def _communities(self) -> dict[str, list]:
+        """Every community in scope by its Chinese name, English name (any
+        case, full-width or not) and slug: one query, and a subdistrict has
+        tens of communities, a city hundreds."""
+        found: dict[str, list] = defaultdict(list)
+        scope = self.scopes["communities"].order_by()
+        for community in scope.only("pk", "name_zh_hans", "name_en", "slug"):
+            keys = {community.name_zh_hans, community.slug, community.name_en}
+            for key in {header_key(k) for k in keys if k}:
+                found[key].append(community)
+        return found
+
+    def check(self, parsed):
+        communities = self._communities()
+        resolved = []
+        for result, values in parsed:
+            name = values.pop("name_zh_hans", "") or ""
+            result.label = name
+            raw = values.pop("community", "") or ""
+            community = None
+            if not name:
+                result.reject(_("The Chinese name is missing."))
+            if not raw:
+                result.reject(_("The community is missing."))
+            else:
+                found = communities.get(header_key(raw), [])
+                if not found:
+                    result.reject(_("Unknown community “%(name)s”.") % {"name": raw})
+                elif len(found) > 1:
+                    result.reject(
+                        _("Several communities are called “%(name)s”.") % {"name": raw}
+                    )
+                else:
+                    community = found[0]
+            resolved.append((result, values, name, community))
+
+        keyed = defaultdict(list)
+        for result, _values, name, community in resolved:
+            if name and community:
+                keyed[(community.pk, name)].append(result)
+        self.mark_duplicates(
+            keyed, lambda: _("The same compound is also in row %(rows)s.")
+        )
+
+        existing = defaultdict(list)
+        wanted = {name for _r, _v, name, c in resolved if name and c}
+        community_ids = {c.pk for _r, _v, _n, c in resolved if c}
+        if wanted:
+            for estate in self.queryset.filter(
+                community_id__in=community_ids, name_zh_hans__in=wanted
+            ).order_by():
+                existing[(estate.community_id, estate.name_zh_hans)].append(estate)
+
+        for result, values, name, community in resolved:
+            if community is None or not name:
+                continue
+            matches = existing.get((community.pk, name), [])
+            if len(matches) > 1:
+                result.reject(
+                    _("The community already has several compounds called this.")
+                )
+                continue
+            if matches:
+                self.settle(result, matches[0], values, existing=True)
+            else:
+                estate = Estate(community=community, name_zh_hans=name)
+                self.settle(result, estate, values, existing=False)

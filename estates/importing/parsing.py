@@ -1,0 +1,110 @@
+"""Cell parsers: text from a spreadsheet cell → a field value, or a reason why not.
+
+Each parser takes normalised text (full-width digits already folded, see
+:func:`estates.importing.reading.normalize_text`) and returns the value, None
+for "not disclosed", or raises :class:`CellError` with a reason in the user's
+language.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .reading import header_key
+
+# What offices type for "not known": the cell is read as empty (NULL).
+EMPTY_MARKERS = {"", "-", "--", "—", "/", "无", "未公开", "不详", "n/a", "na", "null"}
+# Units typed after a number in the cell: "120户", "3,500㎡" (NFKC: "m2").
+UNIT_SUFFIX = re.compile(
+    r"\s*(户|栋|幢|座|个|处|年|平方米|平米|m2|m|米|元|万元)$", re.I
+)
+
+
+class CellError(ValueError):
+    pass
+
+
+def is_empty(text: str) -> bool:
+    return text.strip().lower() in EMPTY_MARKERS
+
+
+def _number_text(text: str) -> str:
+    return UNIT_SUFFIX.sub("", text.replace(",", "").replace(" ", ""))
+
+
+def integer(text: str) -> int | None:
+    if is_empty(text):
+        return None
+    cleaned = _number_text(text)
+    if not re.fullmatch(r"\d+", cleaned):
+        raise CellError(_("“%(value)s” is not a whole number.") % {"value": text})
+    return int(cleaned)
+
+
+def decimal_number(text: str) -> Decimal | None:
+    if is_empty(text):
+        return None
+    cleaned = _number_text(text)
+    if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
+        raise CellError(_("“%(value)s” is not a number.") % {"value": text})
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation as error:  # pragma: no cover (the pattern guards it)
+        raise CellError(_("“%(value)s” is not a number.") % {"value": text}) from error
+
+
+_DATE = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2})\s*日?)?\s*月?"
+)
+
+
+def year(text: str) -> int | None:
+    """A year: "2019", "2019年", or a date whose year is taken ("2019-05-01",
+    "2019年5月"); an impossible date is refused."""
+    if is_empty(text):
+        return None
+    cleaned = text.replace(" ", "")
+    if re.fullmatch(r"\d{4}年?", cleaned):
+        return int(cleaned[:4])
+    match = _DATE.fullmatch(cleaned)
+    if match:
+        y, m, d = (int(part) if part else 1 for part in match.groups())
+        try:
+            return datetime.date(y, m, d).year
+        except ValueError:
+            pass
+    raise CellError(_("“%(value)s” is not a valid year or date.") % {"value": text})
+
+
+def text(text: str) -> str:
+    return "" if is_empty(text) else text
+
+
+def choice_lookup(choices, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Every way a clerk may write a choice: its code, its Chinese label, its
+    English label (whatever language the page is in), and ``extra`` aliases."""
+    lookup = {}
+    for value, label in choices.choices:
+        lookup[header_key(value)] = value
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                lookup[header_key(str(label))] = value
+    for alias, value in (extra or {}).items():
+        lookup[header_key(alias)] = value
+    return lookup
+
+
+def choice(text: str, lookup: dict[str, str]) -> str | None:
+    if is_empty(text):
+        return None
+    try:
+        return lookup[header_key(text)]
+    except KeyError:
+        raise CellError(
+            _("“%(value)s” is not one of the accepted values.") % {"value": text}
+        ) from None

@@ -1,0 +1,286 @@
+"""The admin's import pages: upload → preview → apply, and the template download.
+
+Between preview and apply the uploaded file waits in the default storage under
+a random name; the preview page carries a signed token naming it, the kind of
+import and the clerk, valid for an hour. Apply reads the file again and checks
+every row again (records may have changed meanwhile), then writes all or
+nothing. The file is deleted once applied, or at once when the preview rejects
+a row (there is nothing to apply); files left by a preview never applied are
+deleted at the next upload once their token has expired. They are never
+served: the nginx example refuses ``/media/imports/``.
+
+The pages run inside the admin (``admin_site.admin_view``) and take their
+querysets from the registered ModelAdmins' ``get_queryset(request)``, so
+whatever scoping the admin applies to a clerk applies to the import too.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from pathlib import PurePath
+
+from django import forms
+from django.contrib import admin, messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ..models import Community, Estate, WorksItem
+from .importers import IMPORTERS, Importer, ImportRefused
+from .reading import MAX_BYTES, MAX_ROWS, ImportFileError
+from .template import template_workbook
+
+TOKEN_SALT = "estates.importing"
+TOKEN_MAX_AGE = 3600
+UPLOAD_FOLDER = "imports"
+ALLOWED_SUFFIXES = {".xlsx", ".csv", ".txt"}
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # At request time, so the text follows the clerk's language.
+        self.fields["file"].help_text = gettext(
+            "An .xlsx workbook or a CSV file, at most %(size)d MB."
+        ) % {"size": MAX_BYTES // 2**20}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)d MB."),
+                params={"size": MAX_BYTES // 2**20},
+            )
+        if PurePath(upload.name).suffix.lower() not in ALLOWED_SUFFIXES:
+            raise forms.ValidationError(
+                _("Upload an .xlsx workbook or a CSV file."), code="suffix"
+            )
+        return upload
+
+
+def _model_admin(site: admin.AdminSite, model):
+    try:
+        return site._registry[model]
+    except KeyError:
+        raise Http404 from None
+
+
+def _importer(site: admin.AdminSite, request, kind: str) -> Importer:
+    """The importer for ``kind``, with the querysets this clerk may use.
+
+    Importing adds and changes records: both permissions are needed.
+    """
+    try:
+        importer_class = IMPORTERS[kind]
+    except KeyError:
+        raise Http404 from None
+    model_admin = _model_admin(site, importer_class.model)
+    if not (
+        model_admin.has_add_permission(request)
+        and model_admin.has_change_permission(request)
+    ):
+        raise PermissionDenied
+    queryset = model_admin.get_queryset(request)
+    if importer_class.model is Estate:
+        communities = _model_admin(site, Community).get_queryset(request)
+        return importer_class(queryset=queryset, communities=communities)
+    if importer_class.model is WorksItem:
+        estates = _model_admin(site, Estate).get_queryset(request)
+        return importer_class(queryset=queryset, estates=estates)
+    raise Http404  # pragma: no cover
+
+
+def _context(site, request, importer: Importer, **extra):
+    opts = importer.model._meta
+    return {
+        **site.each_context(request),
+        "opts": opts,
+        "title": gettext("Import %(records)s") % {"records": opts.verbose_name_plural},
+        "kind": importer.kind,
+        "columns": importer.columns,
+        "max_rows": MAX_ROWS,
+        "changelist_url": reverse(
+            f"{site.name}:{opts.app_label}_{opts.model_name}_changelist"
+        ),
+        **extra,
+    }
+
+
+def _purge_stale() -> None:
+    """Delete files whose preview was never applied (older than a token lives)."""
+    try:
+        _folders, names = default_storage.listdir(UPLOAD_FOLDER)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    cutoff = timezone.now() - datetime.timedelta(seconds=TOKEN_MAX_AGE)
+    for name in names:
+        path = f"{UPLOAD_FOLDER}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+        except (FileNotFoundError, NotImplementedError):
+            continue
+
+
+def _store(data: bytes, filename: str) -> str:
+    _purge_stale()
+    suffix = PurePath(filename).suffix.lower()
+    name = f"{UPLOAD_FOLDER}/{secrets.token_hex(16)}{suffix}"
+    return default_storage.save(name, ContentFile(data))
+
+
+def _discard(name: str) -> None:
+    if name.startswith(f"{UPLOAD_FOLDER}/") and default_storage.exists(name):
+        default_storage.delete(name)
+
+
+def import_view(site: admin.AdminSite):
+    @require_http_methods(["GET", "POST"])
+    def view(request, kind: str):
+        importer = _importer(site, request, kind)
+        form = UploadForm(request.POST or None, request.FILES or None)
+        context = _context(site, request, importer, form=form)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            try:
+                preview = importer.preview(data, upload.name)
+            except ImportFileError as error:
+                form.add_error("file", str(error))
+            else:
+                context["preview"] = preview
+                if preview.can_apply:
+                    stored = _store(data, upload.name)
+                    context["token"] = signing.dumps(
+                        {
+                            "file": stored,
+                            "name": upload.name,
+                            "kind": kind,
+                            "user": request.user.pk,
+                        },
+                        salt=TOKEN_SALT,
+                    )
+        return TemplateResponse(request, "admin/estates/import.html", context)
+
+    return view
+
+
+def apply_view(site: admin.AdminSite):
+    @require_POST
+    def view(request, kind: str):
+        importer = _importer(site, request, kind)
+        try:
+            token = signing.loads(
+                request.POST.get("token", ""), salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE
+            )
+        except signing.BadSignature:
+            messages.error(
+                request, gettext("The preview has expired. Upload the file again.")
+            )
+            return redirect("estates-import", kind=kind)
+        if token.get("kind") != kind or token.get("user") != request.user.pk:
+            raise PermissionDenied
+        stored = token["file"]
+        try:
+            with default_storage.open(stored, "rb") as handle:
+                data = handle.read()
+        except (FileNotFoundError, OSError):
+            messages.error(
+                request,
+                gettext(
+                    "This file was already imported, or it expired. Upload it again."
+                ),
+            )
+            return redirect("estates-import", kind=kind)
+        try:
+            preview = importer.apply(data, token["name"])
+        except ImportFileError as error:
+            _discard(stored)
+            messages.error(request, str(error))
+            return redirect("estates-import", kind=kind)
+        except ImportRefused as refused:
+            _discard(stored)
+            context = _context(
+                site,
+                request,
+                importer,
+                form=UploadForm(),
+                preview=refused.preview,
+                refused=True,
+            )
+            return TemplateResponse(request, "admin/estates/import.html", context)
+        _discard(stored)
+        counts = preview.counts
+        messages.success(
+            request,
+            ngettext(
+                "Imported: %(created)d created, %(changed)d changed, "
+                "%(unchanged)d unchanged (%(count)d row).",
+                "Imported: %(created)d created, %(changed)d changed, "
+                "%(unchanged)d unchanged (%(count)d rows).",
+                len(preview.rows),
+            )
+            % {
+                "created": counts["create"],
+                "changed": counts["change"],
+                "unchanged": counts["unchanged"],
+                "count": len(preview.rows),
+            },
+        )
+        return redirect(_context(site, request, importer)["changelist_url"])
+
+    return view
+
+
+def template_view(site: admin.AdminSite):
+    @require_GET
+    def view(request, kind: str):
+        importer = _importer(site, request, kind)
+        content = template_workbook(importer)
+        response = HttpResponse(
+            content,
+            content_type=(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            ),
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{importer.kind}-template.xlsx"'
+        )
+        return response
+
+    return view
+
+
+def urls(site: admin.AdminSite = admin.site) -> list:
+    """Routes to put *before* ``site.urls`` (the admin would otherwise read
+    ``import`` as a record's id)."""
+    wrap = site.admin_view
+    return [
+        path(
+            "estates/import/<slug:kind>/",
+            wrap(import_view(site)),
+            name="estates-import",
+        ),
+        path(
+            "estates/import/<slug:kind>/apply/",
+            wrap(apply_view(site)),
+            name="estates-import-apply",
+        ),
+        path(
+            "estates/import/<slug:kind>/template.xlsx",
+            wrap(template_view(site)),
+            name="estates-import-template",
+        ),
+    ]

@@ -1,0 +1,210 @@
+"""Export any admin change list as a spreadsheet (XLSX or CSV). Knows no app.
+
+Two site-wide admin actions (:func:`install`) put "Export as XLSX / CSV" on
+every change list. An action gets the queryset the change list built — the
+ModelAdmin's ``get_queryset(request)`` (so any scoping of a clerk to their
+community applies), narrowed by the list's filters and search, and by the rows
+ticked (or every row with "select all") — and exports exactly those rows.
+
+Columns are the model's concrete fields that carry a verbose name (internal
+columns such as search keys have none), headed by that name in the user's
+language, a translated field's columns marked with their language code
+("名称 [en]"). Foreign keys show the related record's name, choices their label.
+
+Residents' personal data is never exported: a model marked with
+:func:`exclude` (the app that owns it does this; contact details, and the
+feedback register, which has its own export with its own rules) is refused
+whole, even for a superuser.
+
+CSV rows are streamed (``StreamingHttpResponse``) and XLSX is written with
+openpyxl's write-only mode, so a large change list does not sit in memory
+as objects.
+https://docs.djangoproject.com/en/5.2/howto/outputting-csv/#streaming-large-csv-files
+https://openpyxl.readthedocs.io/en/stable/optimized.html#write-only-mode
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import decimal
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from translated_fields.fields import show_language_code
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Rows fetched from the database at a time while a file is written.
+CHUNK_SIZE = 2000
+
+_excluded: set[str] = set()
+
+
+def exclude(*model_classes: type[models.Model]) -> None:
+    """Never export these models through the generic actions."""
+    _excluded.update(model._meta.label_lower for model in model_classes)
+
+
+def is_exportable(model: type[models.Model]) -> bool:
+    return model._meta.label_lower not in _excluded
+
+
+def export_fields(model: type[models.Model]) -> list[models.Field]:
+    """The exported columns: concrete fields with a verbose name of their own."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.primary_key or field._verbose_name is not None
+    ]
+
+
+def headers(fields: Iterable[models.Field]) -> list[str]:
+    with show_language_code(True):  # noqa: FBT003 (the library's signature)
+        return [str(field.verbose_name) for field in fields]
+
+
+# A cell starting with one of these is a formula to a spreadsheet program:
+# recorded text must never run as one (OWASP "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_text(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def cell_value(obj: models.Model, field: models.Field) -> Any:
+    """A field's value as a spreadsheet cell: text, number, date or empty."""
+    if field.is_relation:
+        related = getattr(obj, field.name)
+        return "" if related is None else _safe_text(str(related))
+    if field.choices:
+        value = getattr(obj, field.attname)
+        return "" if value is None else str(getattr(obj, f"get_{field.name}_display")())
+    value = getattr(obj, field.attname)
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        # Local time, without a zone: spreadsheets cannot hold one.
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(tzinfo=None)
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, (int, float, decimal.Decimal, datetime.date)):
+        return value
+    return _safe_text(str(value))
+
+
+def export_rows(queryset: models.QuerySet) -> tuple[list[str], Iterator[list[Any]]]:
+    """The header row and an iterator over the rows, in chunks from the database."""
+    model = queryset.model
+    if not is_exportable(model):
+        raise PermissionDenied(gettext("These records cannot be exported."))
+    fields = export_fields(model)
+    related = [field.name for field in fields if field.is_relation]
+    rows = queryset.select_related(*related)
+    if not rows.ordered:
+        rows = rows.order_by("pk")
+
+    def iterate() -> Iterator[list[Any]]:
+        for obj in rows.iterator(chunk_size=CHUNK_SIZE):
+            yield [cell_value(obj, field) for field in fields]
+
+    return headers(fields), iterate()
+
+
+def _filename(queryset: models.QuerySet, extension: str) -> str:
+    stamp = timezone.localdate().isoformat()
+    return f"{queryset.model._meta.model_name}-{stamp}.{extension}"
+
+
+def _csv_text(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return value
+
+
+class _Echo:
+    """A file-like object that hands back what csv.writer writes."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_response(queryset: models.QuerySet) -> StreamingHttpResponse:
+    header, rows = export_rows(queryset)
+    writer = csv.writer(_Echo())
+
+    def stream() -> Iterator[str]:
+        # The byte-order mark makes Excel read the file as UTF-8, not GBK.
+        yield "\ufeff" + writer.writerow(header)
+        for row in rows:
+            yield writer.writerow([_csv_text(value) for value in row])
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_filename(queryset, "csv")}"'
+    )
+    return response
+
+
+def xlsx_response(queryset: models.QuerySet) -> HttpResponse:
+    from openpyxl import Workbook
+
+    header, rows = export_rows(queryset)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(
+        title=str(queryset.model._meta.verbose_name_plural)[:31]
+    )
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    # write_only keeps rows compressed on disk, not as cell objects in memory;
+    # the finished file goes out from a temporary file.
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    workbook.save(spool)
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=_filename(queryset, "xlsx"),
+        content_type=XLSX_TYPE,
+    )
+
+
+@admin.action(description=_("Export selected rows as XLSX"), permissions=["view"])
+def export_xlsx(modeladmin, request, queryset):
+    return xlsx_response(queryset)
+
+
+@admin.action(description=_("Export selected rows as CSV"), permissions=["view"])
+def export_csv(modeladmin, request, queryset):
+    return csv_response(queryset)
+
+
+def install(site: admin.AdminSite, app_labels: Iterable[str]) -> None:
+    """Put both export actions on the change list of every exportable model
+    of the portal's apps (not on accounts, groups or login records).
+
+    Called once the apps have registered their ModelAdmins (and marked what
+    must not be exported), from the project's ``urls.py``. Per ModelAdmin
+    rather than ``site.add_action``, so an excluded model never even offers
+    the action.
+    """
+    app_labels = set(app_labels)
+    for model, modeladmin in site._registry.items():
+        if model._meta.app_label not in app_labels or not is_exportable(model):
+            continue
+        actions = list(modeladmin.actions or [])
+        for action in (export_xlsx, export_csv):
+            if action not in actions:
+                actions.append(action)
+        modeladmin.actions = actions
