@@ -74,6 +74,15 @@ SUBDISTRICTS_PER_DISTRICT = 4
 DISTRICTS_PER_CITY = 8
 CITIES_PER_PROVINCE = 10
 ESTATES_PER_PROPERTY_COMPANY = 250
+STEP_FIELDS = (
+    "estate_id",
+    "template_id",
+    "stage",
+    "number",
+    "status",
+    "done_on",
+    "is_synthetic",
+)
 MEETINGS_PER_COUNCIL = 3
 WORKS_PER_ESTATE = 3
 FEEDBACK_SHARE = 0.2  # one compound in five has a resident's feedback
@@ -165,15 +174,18 @@ def _parents(rng: random.Random, children: int, parents: list[int]) -> list[int]
     return chosen
 
 
-def _no_timeout() -> None:
-    # A batch's COPY may outlast the web's statement timeout (settings).
+def bulk_session() -> None:
+    """For the current transaction: no statement timeout, no wait for the
+    commit's flush (the data is regenerated if a crash loses the last batch)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # A batch's COPY may outlast the web's statement timeout (settings).
             cursor.execute("SET LOCAL statement_timeout = 0")
+            cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 @lru_cache(maxsize=65536)
-def _estate_keys(name: str, aliases: str, name_en: str) -> tuple[dict, frozenset]:
+def _estate_keys(name: str, aliases: str, name_en: str) -> tuple[dict, frozenset, str]:
     # The model's own code, on an unsaved instance: bulk inserts skip save().
     estate = Estate(name_zh_hans=name, aliases=aliases, name_en=name_en)
     estate.refresh_search_keys()
@@ -183,12 +195,9 @@ def _estate_keys(name: str, aliases: str, name_en: str) -> tuple[dict, frozenset
         "search_initials": estate.search_initials,
         "search_latin": estate.search_latin,
     }
-    return keys, frozenset(search_grams(keys.values()))
-
-
-@lru_cache(maxsize=65536)
-def _slug_base(name: str) -> str:
-    return slug_pinyin(name)[:60] or "estate"
+    # The first full reading is the in-context one: slug_pinyin(name), for free.
+    slug = keys["search_pinyin"].split("|")[1][:60] if keys["search_pinyin"] else ""
+    return keys, frozenset(search_grams(keys.values())), slug or "estate"
 
 
 def _reference(number: int, offset: int) -> str:
@@ -256,7 +265,7 @@ class Generator:
                     row.update(extra(rng, i, name_zh))
                 rows.append(row)
             with transaction.atomic():
-                _no_timeout()
+                bulk_session()
                 ids = self.writer.insert(model, rows, returning=True)
             created.extend(
                 (pk, row["name_zh_hans"]) for pk, row in zip(ids, rows, strict=True)
@@ -334,7 +343,7 @@ class Generator:
             ]
             meetings = []
             with transaction.atomic():
-                _no_timeout()
+                bulk_session()
                 ids = self.writer.insert(Council, rows, returning=True)
                 for (community_id, _name), council_id in zip(chunk, ids, strict=True):
                     self.council_of[community_id] = council_id
@@ -392,7 +401,7 @@ class Generator:
         for start in range(0, total, self.batch_size):
             stop = min(total, start + self.batch_size)
             with transaction.atomic():
-                _no_timeout()
+                bulk_session()
                 self._estate_batch(range(start, stop), community_ids, templates)
             self.progress(
                 _("Compounds: %(done)d of %(total)d (%(seconds)d s).")
@@ -407,7 +416,7 @@ class Generator:
         rng, rows, plans = self.rng, [], []
         for i in numbers:
             name, name_en, alias = names.estate_name(rng)
-            keys, grams = _estate_keys(name, alias, name_en)
+            keys, grams, slug = _estate_keys(name, alias, name_en)
             address = f"{names.road_name(rng)}{rng.randrange(1, 300)}号"
             done = rng.choice((0, 3, 8, 14, 20, 26, 30, len(templates)))
             done = min(done, len(templates))
@@ -419,7 +428,7 @@ class Generator:
                 {
                     "name_zh_hans": name,
                     "name_en": name_en,
-                    "slug": f"{_slug_base(name)}-s{i + 1}",
+                    "slug": f"{slug}-s{i + 1}",
                     "aliases": alias,
                     "community_id": community_ids[i],
                     "address_zh_hans": address,
@@ -460,15 +469,7 @@ class Generator:
                     )
                     done_on = None
                 steps.append(
-                    {
-                        "estate_id": estate_id,
-                        "template_id": template_id,
-                        "stage": stage,
-                        "number": number,
-                        "status": status,
-                        "done_on": done_on,
-                        "is_synthetic": True,
-                    }
+                    (estate_id, template_id, stage, number, status, done_on, True)
                 )
             for category in rng.sample(list(WORKS_UNITS), WORKS_PER_ESTATE):
                 planned = Decimal(rng.randrange(10, 2000))
@@ -494,13 +495,8 @@ class Generator:
                         "is_synthetic": True,
                     }
                 )
-            grams.extend({"estate_id": estate_id, "gram": g} for g in estate_grams)
-            links.append(
-                {
-                    "council_id": self.council_of[row["community_id"]],
-                    "estate_id": estate_id,
-                }
-            )
+            grams.extend((estate_id, gram) for gram in estate_grams)
+            links.append((self.council_of[row["community_id"]], estate_id))
             if rng.random() < FEEDBACK_SHARE:
                 category, text = rng.choice(FEEDBACK_TEXTS)
                 status = rng.choice(FeedbackStatus.values)
@@ -516,11 +512,13 @@ class Generator:
                         "is_synthetic": True,
                     }
                 )
-        self.writer.insert(Step, steps)
+        self.writer.insert(Step, steps, fields=STEP_FIELDS)
         self.writer.insert(WorksItem, works)
         self.writer.insert(Photo, photos)
-        self.writer.insert(EstateSearchGram, grams)
-        self.writer.insert(Council.estates.through, links)
+        self.writer.insert(EstateSearchGram, grams, fields=("estate_id", "gram"))
+        self.writer.insert(
+            Council.estates.through, links, fields=("council_id", "estate_id")
+        )
         self.writer.insert(Feedback, feedback)
 
 
@@ -530,11 +528,12 @@ def synthetic_generate(
     seed: int = 0,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Callable[[str], None] = lambda message: None,
-) -> dict[str, int]:
+) -> RowWriter:
     """Create ``estates`` synthetic compounds and everything around them.
 
     Refuses (SyntheticDataError) when synthetic data already exists or the
-    default step template is missing; returns rows created per model label.
+    default step template is missing; returns the writer, which counts rows
+    and seconds spent writing them per model label.
     """
     if not 1 <= estates <= MAX_ESTATES:
         raise SyntheticDataError(
@@ -569,4 +568,4 @@ def synthetic_generate(
     generator.councils()
     generator.events()
     generator.estates(templates)
-    return generator.writer.counts
+    return generator.writer

@@ -19,7 +19,7 @@ from django.apps import apps
 from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
-from .generate import SyntheticDataError, _no_timeout
+from .generate import SyntheticDataError, bulk_session
 
 PROJECT_APPS = ("estates", "lanes", "governance")
 
@@ -69,7 +69,7 @@ def _marked(model: type[models.Model]) -> str:
 @transaction.atomic
 def synthetic_remove() -> dict[str, int]:
     """Delete every synthetic row; return rows deleted per model label."""
-    _no_timeout()
+    bulk_session()
     found = _project_models()
     quote = connection.ops.quote_name
     deleted: dict[str, int] = {}

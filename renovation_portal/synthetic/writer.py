@@ -1,13 +1,15 @@
 """Fast inserts of many rows: COPY on PostgreSQL, bulk_create elsewhere.
 
-Rows are plain dicts of attribute names. Fields a row leaves out get their
-model default (``created_at``/``updated_at`` get the time of the run), so the
-two paths write the same values. ``save()`` is not called: callers compute
+Rows are dicts of attribute names, or tuples in the order of ``fields``
+(cheaper for the millions of steps and grams). Fields a row leaves out get
+their model default (``created_at``/``updated_at`` get the time of the run),
+so the two paths write the same values. ``save()`` is not called: callers compute
 derived fields (search keys, slugs, stage) themselves.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,6 +22,7 @@ class RowWriter:
         self.postgresql = connection.vendor == "postgresql"
         self.now = timezone.now()
         self.counts: dict[str, int] = {}
+        self.seconds: dict[str, float] = {}
 
     def _columns(self, model: type[models.Model], *, with_pk: bool):
         columns = []
@@ -52,16 +55,53 @@ class RowWriter:
     def insert(
         self,
         model: type[models.Model],
-        rows: Iterable[dict[str, Any]],
+        rows: Iterable[dict[str, Any]] | Iterable[tuple],
         *,
+        fields: tuple[str, ...] = (),
         returning: bool = False,
     ) -> list[int]:
-        """Insert ``rows``; return their primary keys when ``returning``."""
+        """Insert ``rows``; return their primary keys when ``returning``.
+
+        With ``fields``, each row is a tuple of those attributes' values.
+        """
         rows = list(rows)
         label = model._meta.label
         self.counts[label] = self.counts.get(label, 0) + len(rows)
         if not rows:
             return []
+        started = time.monotonic()
+        try:
+            if fields:
+                return self._insert_tuples(model, rows, fields)
+            return self._insert(model, rows, returning=returning)
+        finally:
+            self.seconds[label] = (
+                self.seconds.get(label, 0.0) + time.monotonic() - started
+            )
+
+    def _copy(self, model, columns, rows) -> None:
+        names = ", ".join(connection.ops.quote_name(column) for column in columns)
+        table = connection.ops.quote_name(model._meta.db_table)
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+
+    def _insert_tuples(self, model, rows, fields) -> list[int]:
+        if not self.postgresql:
+            return self._insert(
+                model, [dict(zip(fields, row, strict=True)) for row in rows]
+            )
+        rest = [c for c in self._columns(model, with_pk=False) if c[0] not in fields]
+        columns = [model._meta.get_field(f).column for f in fields]
+        columns += [column for _a, column, _d in rest]
+        constants = tuple(default for _a, _c, default in rest)
+        self._copy(model, columns, (row + constants for row in rows))
+        return []
+
+    def _insert(self, model, rows, *, returning=False):
         if not self.postgresql:
             objects = model._default_manager.bulk_create(
                 [model(**row) for row in rows], batch_size=500

@@ -64,7 +64,7 @@ class Command(BaseCommand):
                 self.stdout.write(message)
 
         try:
-            counts = synthetic_generate(
+            writer = synthetic_generate(
                 estates=wanted,
                 seed=options["seed"],
                 batch_size=options["batch_size"],
@@ -73,6 +73,9 @@ class Command(BaseCommand):
         except SyntheticDataError as error:
             raise CommandError(str(error)) from error
         if verbosity:
-            for label, count in sorted(counts.items()):
-                self.stdout.write(f"{label}: {count}")
+            for label, count in sorted(writer.counts.items()):
+                line = f"{label}: {count}"
+                if verbosity > 1:
+                    line += f" ({writer.seconds.get(label, 0):.1f} s)"
+                self.stdout.write(line)
             self.stdout.write(self.style.SUCCESS(_("Synthetic data created.")))
