@@ -58,7 +58,7 @@ from governance.models.participation import REFERENCE_ALPHABET, REFERENCE_LENGTH
 from lanes.models import Event, Recurrence
 from renovation_portal.search import normalize, search_grams, slug_pinyin
 
-from . import names
+from . import names, synthetic_data_changed
 from .writer import RowWriter
 
 MAX_ESTATES = 250_000
@@ -562,10 +562,14 @@ def synthetic_generate(
     generator = Generator(
         estates=estates, seed=seed, batch_size=batch_size, progress=progress
     )
+    synthetic_data_changed()  # also when a batch fails after others committed
     _placeholder_photo()
     generator.places()
     generator.property_companies()
     generator.councils()
     generator.events()
-    generator.estates(templates)
+    try:
+        generator.estates(templates)
+    finally:
+        synthetic_data_changed()
     return generator.writer
