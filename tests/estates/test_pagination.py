@@ -62,3 +62,25 @@ def test_the_api_count_stops_one_past_the_pages_it_serves(client, two_page_cap):
     assert body["count"] == 41
     assert len(body["results"]) == 20
     assert body["next"] is None
+
+
+def test_with_too_many_communities_the_list_shows_no_drop_down_but_filters(
+    client, monkeypatch
+):
+    from estates import filters
+
+    monkeypatch.setattr(filters, "MAX_COMMUNITY_CHOICES", 2)
+    wanted = EstateFactory(name_zh_hans="测试甲苑")
+    EstateFactory.create_batch(2)
+    response = client.get("/en/estates/", {"community": wanted.community.slug})
+    text = response.content.decode()
+    assert '<select name="community"' not in text
+    assert f'type="hidden" name="community" value="{wanted.community.slug}"' in text
+    assert list(response.context["estates"]) == [wanted]
+
+
+def test_with_few_communities_the_list_offers_them_in_a_drop_down(client):
+    estate = EstateFactory()
+    text = client.get("/en/estates/").content.decode()
+    assert '<select name="community"' in text
+    assert f'<option value="{estate.community.slug}">' in text
