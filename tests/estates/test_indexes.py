@@ -8,9 +8,10 @@ Queries a warm server answers from its cache (the banner's EXISTS, the
 renovation years' DISTINCT) are left out: a first request fills the cache.
 Searches run on 3,000 synthetic compounds after ANALYZE, so the planner makes
 its real choice (except a full-pinyin query: see its test). Filters and
-orderings run with ``enable_seqscan = off``: at this size a scan of a few pages is rightly cheaper than any index, so the
-test proves that an index exists which can serve the query, not that the
-planner prefers it on a small table.
+orderings run with ``enable_seqscan = off``: at this size a scan of a few
+pages is rightly cheaper than any index, so the test proves that an index
+exists which can serve the query, not that the planner prefers it on a small
+table.
 """
 
 import pytest
