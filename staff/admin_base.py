@@ -92,14 +92,15 @@ class VersionedFormMixin:
         stored = self.instance.version
         if opened is None or opened == stored:
             return cleaned
-        changed = changes_since(self.instance, opened, list(self.fields))
+        names = [name for name in self.fields if name != "version"]
+        changed = changes_since(self.instance, opened, names)
         if changed is None:
             # No history of that version: name the fields whose stored value
             # differs from what the clerk sent.
             changed = [
                 (self.fields[name].label, _shown(getattr(self.instance, name, "")))
                 for name in self.changed_data
-                if name != "version"
+                if name in names
             ]
         changes = "; ".join(f"{label}: “{value}”" for label, value in changed) or str(
             STALE_NO_DETAIL
