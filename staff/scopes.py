@@ -26,9 +26,9 @@ class Scope:
     template) are in everyone's scope; ``everywhere`` models (property companies,
     serving compounds in many subdistricts) are not scoped at all."""
 
-    subdistrict: str | None = None
-    community: str | None = None
-    estate: str | None = None
+    subdistrict: str | tuple[str, ...] | None = None
+    community: str | tuple[str, ...] | None = None
+    estate: str | tuple[str, ...] | None = None
     shared: Q | None = None
     everywhere: bool = False
 
@@ -51,11 +51,7 @@ def _through(prefix: str, scope: Scope) -> Scope:
     )
 
 
-_FEEDBACK = Scope(
-    subdistrict="estate__community__subdistrict",
-    community="estate__community",
-    estate="estate",
-)
+_FEEDBACK = _ESTATE
 _LANE = Scope(
     subdistrict="subdistrict", community="estates__community", estate="estates"
 )
@@ -105,8 +101,15 @@ SCOPES: dict[str, Scope] = {
     "estates.Procedure": Scope(
         subdistrict="subdistricts", shared=Q(is_default_template=True)
     ),
+    # Also the templates a compound's steps already follow, so that the
+    # compound's page can be saved with its steps as they are.
     "estates.StepTemplate": Scope(
-        subdistrict="procedure__subdistricts",
+        subdistrict=(
+            "procedure__subdistricts",
+            "estate_steps__estate__community__subdistrict",
+        ),
+        community="estate_steps__estate__community",
+        estate="estate_steps__estate",
         shared=Q(procedure__is_default_template=True),
     ),
     "estates.Step": _ESTATE,
@@ -189,12 +192,14 @@ def in_scope_q(model: type[models.Model], user) -> Q | None:
         return None
     reach = reach_of(user)
     condition = Q(pk__in=[])
-    for path, ids in (
+    for paths, ids in (
         (scope.subdistrict, reach.subdistricts),
         (scope.community, reach.communities),
         (scope.estate, reach.estates),
     ):
-        if path and ids:
+        if not paths or not ids:
+            continue
+        for path in (paths,) if isinstance(paths, str) else paths:
             condition |= Q(**{f"{path}__in": sorted(ids)})
     if scope.shared is not None:
         condition |= scope.shared

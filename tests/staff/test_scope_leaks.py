@@ -9,8 +9,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from estates.models import Estate, Facility
+from estates.services import estate_steps_create
 from governance.models import Feedback
 from staff.roles import COMMUNITY_STAFF, SUBDISTRICT_ADMINISTRATOR
+from tests.estates.factories import EstateFactory, StepTemplateFactory
+from tests.site.test_admin import form_data
 from tests.staff.conftest import staff_user
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +182,19 @@ def test_superuser_sees_both_areas(admin_client, areas):
     response = admin_client.get(reverse("admin:estates_estate_changelist"))
 
     assert set(response.context["cl"].result_list) == {inside.estate, outside.estate}
+
+
+def test_compound_page_with_steps_of_an_unattached_procedure_saves(clerk, areas):
+    inside, _outside = areas
+    estate = EstateFactory(community=inside.community)
+    template = StepTemplateFactory(procedure__is_default_template=False)
+    estate_steps_create(estate=estate, procedure=template.procedure)
+    change_url = reverse("admin:estates_estate_change", args=[estate.pk])
+    data = form_data(clerk.get(change_url))
+    data["households"] = "88"
+
+    response = clerk.post(change_url, data)
+
+    assert response.status_code == HTTPStatus.FOUND
+    estate.refresh_from_db()
+    assert estate.households == 88
