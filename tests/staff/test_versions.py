@@ -5,6 +5,8 @@ from http import HTTPStatus
 
 import pytest
 from django.db import transaction
+from django.db.models import F
+from django.db.models.signals import pre_save
 from django.urls import reverse
 
 from estates.models import Estate
@@ -142,3 +144,25 @@ def test_bulk_writes_and_named_field_saves_still_work(areas):
         == [(10, 1)] * 3
     )
     assert Estate.objects.get(pk=stale.pk).buildings == 3
+
+
+def test_save_racing_another_at_the_same_moment_is_undone_and_told(two_clerks, estate):
+    first, _second = two_clerks
+    data = form_data(first.get(_url(estate)))
+    data["name_zh_hans"] = "测试甲改名"
+    data["households"] = "77"
+
+    def someone_else_saves(sender, instance, **kwargs):
+        # Between the form's check and the UPDATE.
+        if instance.pk == estate.pk:
+            Estate.objects.filter(pk=estate.pk).update(version=F("version") + 1)
+
+    pre_save.connect(someone_else_saves, sender=Estate, weak=False)
+    try:
+        response = speaking(first, "en").post(_url(estate), data, follow=True)
+    finally:
+        pre_save.disconnect(someone_else_saves, sender=Estate)
+
+    assert "Someone else saved this record at the same moment" in response.text
+    estate.refresh_from_db()
+    assert (estate.name_zh_hans, estate.households) == ("测试原名小区", None)
