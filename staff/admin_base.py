@@ -13,8 +13,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
@@ -46,21 +44,26 @@ def _has_version(model: type[models.Model]) -> bool:
     return True
 
 
-def _shown(value: Any) -> str:
+def _stored(instance: models.Model, name: str) -> str:
+    """A field's stored value as a clerk reads it (a choice's label, a
+    related record's name)."""
+    display = getattr(instance, f"get_{name}_display", None)
+    value = display() if callable(display) else getattr(instance, name, "")
     if value in (None, ""):
         return gettext("(empty)")
     return str(value)
 
 
-def changes_since(instance: models.Model, version: int, names: list[str]) -> list:
-    """``(label, stored value)`` of each field among ``names`` whose stored
-    value differs from the one it had at ``version``, read from the record's
-    history; ``None`` when that version is not in the history."""
+def changed_since(instance: models.Model, version: int, names: list[str]):
+    """The fields among ``names`` whose stored value differs from the one they
+    had at ``version``, read from the record's history; ``None`` when that
+    version is not in the history."""
     history = getattr(type(instance), "history", None)
     if history is None:
         return None
-    then = history.filter(pk=instance.pk, version=version).order_by("-history_id")
-    then = then.first()
+    then = (
+        history.filter(pk=instance.pk, version=version).order_by("-history_id").first()
+    )
     if then is None:
         return None
     changed = []
@@ -72,7 +75,7 @@ def changes_since(instance: models.Model, version: int, names: list[str]) -> lis
         if not field.concrete or field.many_to_many:
             continue
         if getattr(then, field.attname) != getattr(instance, field.attname):
-            changed.append((field.verbose_name, _shown(getattr(instance, name))))
+            changed.append(name)
     return changed
 
 
@@ -93,18 +96,15 @@ class VersionedFormMixin:
         if opened is None or opened == stored:
             return cleaned
         names = [name for name in self.fields if name != "version"]
-        changed = changes_since(self.instance, opened, names)
+        changed = changed_since(self.instance, opened, names)
         if changed is None:
             # No history of that version: name the fields whose stored value
             # differs from what the clerk sent.
-            changed = [
-                (self.fields[name].label, _shown(getattr(self.instance, name, "")))
-                for name in self.changed_data
-                if name in names
-            ]
-        changes = "; ".join(f"{label}: “{value}”" for label, value in changed) or str(
-            STALE_NO_DETAIL
-        )
+            changed = [name for name in self.changed_data if name in names]
+        changes = "; ".join(
+            f"{self.fields[name].label}: “{_stored(self.instance, name)}”"
+            for name in changed
+        ) or str(STALE_NO_DETAIL)
         # The form comes back carrying the stored version: saving it again is
         # the clerk's informed choice, not a repeat of the conflict.
         self.data = self.data.copy()
