@@ -26,6 +26,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_source_data
+	$(PY) manage.py setup_roles --verbosity 0
 	@echo ""
 	@echo "The portal is at http://$(HOST):$(PORT)/ (English: http://$(HOST):$(PORT)/en/)."
 	@echo "To create a staff account for http://$(HOST):$(PORT)/admin/ run, in another terminal:"

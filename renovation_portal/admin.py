@@ -1,4 +1,5 @@
-"""Admin helpers shared by every app: bilingual fields side by side. Knows no app.
+"""Admin helpers shared by every app: bilingual fields side by side. Knows no
+domain app; the staff app adds scope, history and version checks to the base.
 
 Each translated field (see :mod:`renovation_portal.translation`) is stored as one
 column per language. A clerk types the Chinese and the English of a field next
@@ -21,8 +22,11 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from simple_history.admin import SimpleHistoryAdmin
 from translated_fields import TranslatedField
 from translated_fields.admin import TranslatedFieldAdmin
+
+from staff.admin_base import ScopedInlineMixin, StaffAdminMixin
 
 
 def is_translated(model: type[models.Model], name: str) -> bool:
@@ -72,18 +76,20 @@ _TEXTAREA = {"widget": forms.Textarea(attrs={"rows": 4, "cols": 40})}
 _INLINE_TEXTAREA = {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})}
 
 
-class BilingualModelAdmin(TranslatedFieldAdmin, admin.ModelAdmin):
-    """A ModelAdmin whose translated columns are labelled with their language."""
+class BilingualModelAdmin(StaffAdminMixin, TranslatedFieldAdmin, SimpleHistoryAdmin):
+    """A ModelAdmin whose translated columns are labelled with their language,
+    scoped to the user's area, with history and version checks
+    (:mod:`staff.admin_base`)."""
 
     formfield_overrides = {models.TextField: _TEXTAREA}
 
 
-class BilingualTabularInline(admin.TabularInline):
+class BilingualTabularInline(ScopedInlineMixin, admin.TabularInline):
     formfield_overrides = {models.TextField: _INLINE_TEXTAREA}
     extra = 0
 
 
-class BilingualStackedInline(admin.StackedInline):
+class BilingualStackedInline(ScopedInlineMixin, admin.StackedInline):
     formfield_overrides = {models.TextField: _TEXTAREA}
     extra = 0
 

@@ -83,10 +83,13 @@ INSTALLED_APPS = [
     "corsheaders",
     "csp",
     "axes",
+    "simple_history",
     "renovation_portal",
     "estates",
     "lanes",
     "governance",
+    # After the apps whose models it keeps the history of.
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records who made each change in the edit history.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it answers a locked-out login attempt.

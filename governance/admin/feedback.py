@@ -30,6 +30,7 @@ from governance.models import (
     FeedbackStatusChange,
 )
 from governance.models.participation import REPLY_MAX_LENGTH
+from staff.admin_base import StaffModelAdmin
 
 CONTACT_PERMISSION = "governance.view_feedback_contact"
 
@@ -132,7 +133,7 @@ class ContactInline(admin.StackedInline):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(StaffModelAdmin):
     form = FeedbackTriageForm
     list_display = [
         "reference",

@@ -5,10 +5,13 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db.models.signals import post_save
 from openpyxl import load_workbook
 
+from estates.models import Subdistrict
 from governance import services
 from governance.models import Feedback, FeedbackReply, FeedbackStatus
+from staff.models import StaffAssignment
 from tests.governance.factories import FeedbackContactFactory, FeedbackFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +25,8 @@ def _change_url(feedback):
 
 @pytest.fixture
 def clerk(django_user_model):
-    """Staff who may triage feedback but not see contact details."""
+    """Staff who may triage feedback but not see contact details, working in
+    every subdistrict the test creates (each factory record gets its own)."""
     user = django_user_model.objects.create_user(
         username="clerk", password="not-a-real-password-1", is_staff=True
     )
@@ -32,7 +36,15 @@ def clerk(django_user_model):
             codename__in=["view_feedback", "change_feedback"],
         )
     )
-    return user
+    assignment = StaffAssignment.objects.create(user=user)
+
+    def assign(sender, instance, created, **kwargs):
+        if created:
+            assignment.subdistricts.add(instance)
+
+    post_save.connect(assign, sender=Subdistrict, weak=False)
+    yield user
+    post_save.disconnect(assign, sender=Subdistrict)
 
 
 @pytest.fixture

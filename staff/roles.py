@@ -1,0 +1,114 @@
+"""The four staff roles as Django groups with their model permissions.
+
+Where a role applies comes from each user's StaffAssignment (:mod:`staff.scopes`);
+what it may do there is set here. Residents' contact details
+(``governance.view_feedback_contact``) belong to no role: an administrator grants
+them to the named people who call residents back.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from staff.scopes import SCOPES
+
+SUBDISTRICT_ADMINISTRATOR = "subdistrict administrator"
+COMMUNITY_STAFF = "community staff"
+QUALITY_SUPERVISOR = "quality supervisor"
+VIEWER = "viewer"
+
+ALL = ("add", "change", "delete", "view")
+VIEW = ("view",)
+EDIT = ("add", "change", "view")
+
+# Records a community office keeps for its own compounds (issue 6: estates,
+# steps, works, photos, councils, meetings, feedback).
+COMMUNITY_RECORDS = [
+    "estates.Estate",
+    "estates.Step",
+    "estates.StepDocument",
+    "estates.WorksItem",
+    "estates.Photo",
+    "estates.Funding",
+    "estates.Notice",
+    "estates.Facility",
+    "estates.CommunityChecklistItem",
+    "governance.Council",
+    "governance.Meeting",
+    "governance.Organisation",
+    "governance.MediationCase",
+]
+# Looked up while keeping those records (a compound's community, its property
+# company, the procedure its steps follow).
+COMMUNITY_LOOKUPS = [
+    "estates.Province",
+    "estates.City",
+    "estates.District",
+    "estates.Subdistrict",
+    "estates.Community",
+    "estates.PropertyCompany",
+    "estates.MergedCourtyard",
+    "estates.Procedure",
+    "estates.StepTemplate",
+]
+# Feedback is submitted only by residents; staff triage it (change), never add.
+FEEDBACK = "governance.Feedback"
+
+# Models the admin shows only as inlines of another page, and the ones kept out
+# of every role (contact details).
+NOT_GRANTED = {"governance.FeedbackContact"}
+
+
+def _portal_models() -> list[str]:
+    return sorted(label for label in SCOPES if label not in NOT_GRANTED)
+
+
+def role_permissions() -> dict[str, list[tuple[str, str]]]:
+    """Each role's permissions as ``(app_label, codename)`` pairs."""
+
+    def grant(labels, actions):
+        pairs = []
+        for label in labels:
+            meta = apps.get_model(label)._meta
+            pairs.extend((meta.app_label, f"{a}_{meta.model_name}") for a in actions)
+        return pairs
+
+    portal = _portal_models()
+    return {
+        SUBDISTRICT_ADMINISTRATOR: [
+            *grant([m for m in portal if m != FEEDBACK], ALL),
+            *grant([FEEDBACK], ("change", "view")),
+            ("staff", "revert_history"),
+        ],
+        COMMUNITY_STAFF: [
+            *grant(COMMUNITY_RECORDS, ALL),
+            *grant(COMMUNITY_LOOKUPS, VIEW),
+            *grant([FEEDBACK], ("change", "view")),
+        ],
+        # The portal has no inspection records yet (issue 6, item 4): until it
+        # does, a supervisor sees the compounds they supervise and nothing else.
+        QUALITY_SUPERVISOR: grant(["estates.Estate"], VIEW),
+        VIEWER: grant(portal, VIEW),
+    }
+
+
+@transaction.atomic
+def roles_setup() -> dict[str, int]:
+    """Create the four groups and set their permissions to exactly those of
+    :func:`role_permissions`; running it again changes nothing. Returns the
+    number of permissions of each group."""
+    result = {}
+    for name, pairs in role_permissions().items():
+        group, _created = Group.objects.get_or_create(name=name)
+        wanted = []
+        for app_label, codename in pairs:
+            wanted.append(
+                Permission.objects.get(
+                    content_type__app_label=app_label, codename=codename
+                )
+            )
+        group.permissions.set(wanted)
+        result[name] = len(wanted)
+    return result
