@@ -73,6 +73,8 @@ HISTORY_EXCLUDED_MODELS = {
     governance.FeedbackStatusChange,
     governance.FeedbackReply,
     governance.FeedbackPhoto,
+    # Residents' answers: nobody edits them.
+    governance.SurveyResponse,
 }
 
 HISTORY_MODELS = [
@@ -109,6 +111,7 @@ HISTORY_MODELS = [
     governance.AwardGrant,
     governance.Practice,
     governance.Feedback,
+    governance.Survey,
     StaffAssignment,
 ]
 

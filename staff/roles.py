@@ -39,6 +39,7 @@ COMMUNITY_RECORDS = [
     "governance.Meeting",
     "governance.Organisation",
     "governance.MediationCase",
+    "governance.Survey",
 ]
 # Looked up while keeping those records (a compound's community, its property
 # company, the procedure its steps follow).
@@ -55,6 +56,8 @@ COMMUNITY_LOOKUPS = [
 ]
 # Feedback is submitted only by residents; staff triage it (change), never add.
 FEEDBACK = "governance.Feedback"
+# Residents' survey answers: read by the community office, never written by staff.
+SURVEY_ANSWERS = "governance.SurveyResponse"
 
 # Models the admin shows only as inlines of another page, and the ones kept out
 # of every role (contact details).
@@ -78,13 +81,14 @@ def role_permissions() -> dict[str, list[tuple[str, str]]]:
     portal = _portal_models()
     return {
         SUBDISTRICT_ADMINISTRATOR: [
-            *grant([m for m in portal if m != FEEDBACK], ALL),
+            *grant([m for m in portal if m not in {FEEDBACK, SURVEY_ANSWERS}], ALL),
             *grant([FEEDBACK], ("change", "view")),
+            *grant([SURVEY_ANSWERS], VIEW),
             ("staff", "revert_history"),
         ],
         COMMUNITY_STAFF: [
             *grant(COMMUNITY_RECORDS, ALL),
-            *grant(COMMUNITY_LOOKUPS, VIEW),
+            *grant([*COMMUNITY_LOOKUPS, SURVEY_ANSWERS], VIEW),
             *grant([FEEDBACK], ("change", "view")),
         ],
         # The portal has no inspection records yet (issue 6, item 4): until it

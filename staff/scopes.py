@@ -134,6 +134,8 @@ SCOPES: dict[str, Scope] = {
     ),
     "governance.Practice": Scope(subdistrict="subdistrict"),
     "governance.Feedback": _FEEDBACK,
+    "governance.Survey": _ESTATE,
+    "governance.SurveyResponse": _through("survey", _ESTATE),
     "governance.FeedbackContact": _through("feedback", _FEEDBACK),
     "governance.FeedbackReply": _through("feedback", _FEEDBACK),
     "governance.FeedbackStatusChange": _through("feedback", _FEEDBACK),

@@ -15,10 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from estates.models import Estate
 from governance import selectors
 from governance.models import SURVEY_STAGES, Survey, SurveyResponse
+from staff.admin_base import StaffAdminMixin, StaffModelAdmin
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(StaffModelAdmin):
     list_display = ["estate", "opens_on", "closes_on", "is_open", "response_count"]
     list_filter = ["opens_on", "estate__community"]
     search_fields = ["estate__name_zh_hans", "estate__name_en", "estate__slug"]
@@ -71,7 +72,9 @@ class SurveyAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(admin.ModelAdmin):
+class SurveyResponseAdmin(StaffAdminMixin, admin.ModelAdmin):
+    """Not history-tracked (residents' answers, never edited), so no history page."""
+
     list_display = [
         "created_at",
         "survey",
