@@ -68,7 +68,8 @@ WSGI_APPLICATION = "renovation_portal.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on the portal's own site: staff two-factor (staff_otp.py).
+    "renovation_portal.admin_apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -83,6 +84,9 @@ INSTALLED_APPS = [
     "corsheaders",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "storages",
     "renovation_portal",
     "estates",
     "lanes",
@@ -102,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): did this session give a two-factor code?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it answers a locked-out login attempt.
@@ -336,6 +342,17 @@ AXES_COOLOFF_MESSAGE = _(
     "Too many failed logins with this user name. Logging in is locked for a while; "
     "please try again later or ask an administrator to unlock the account."
 )
+
+# Staff two-factor (django-otp, TOTP): a staff member who has confirmed an
+# authenticator app gives its six-digit code at every admin login; with
+# STAFF_OTP_REQUIRED every staff member must set one up before using the admin
+# (renovation_portal/staff_otp.py). A wrong code counts as a failed login.
+# https://django-otp-official.readthedocs.io/en/stable/overview.html
+STAFF_OTP_REQUIRED = env_bool("STAFF_OTP_REQUIRED", False)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Renovation Portal")
+# The admin's device pages never show a device's secret once it is saved.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # ------------------------------------------------------------------------------
 # Django REST framework, drf-spectacular, CORS: the public read-only API
