@@ -238,6 +238,59 @@ STORAGES = {
     },
 }
 
+# Uploads on S3-compatible object storage (django-storages) when MEDIA_S3_BUCKET
+# is set, so that several app servers share them; each object carries its
+# Content-Type and Content-Disposition (renovation_portal/storage.py). Without
+# keys boto3 looks for credentials itself (an instance role, ~/.aws).
+# https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
+MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+# Where browsers fetch media from; the Content Security Policy allows images
+# from there (below).
+MEDIA_ORIGINS: list[str] = []
+if MEDIA_S3_BUCKET:
+    _endpoint = os.environ.get("MEDIA_S3_ENDPOINT_URL", "").rstrip("/")
+    _region = os.environ.get("MEDIA_S3_REGION", "")
+    # A CDN or the nginx /media/ location in front of the bucket, e.g.
+    # "media.portal.example.org" or "portal.example.org/media": plain URLs,
+    # and the place that adds nosniff (deploy/nginx.conf.example).
+    _custom_domain = os.environ.get("MEDIA_S3_CUSTOM_DOMAIN", "").strip("/")
+    STORAGES["default"] = {
+        "BACKEND": "renovation_portal.storage.MediaS3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": _endpoint or None,
+            "region_name": _region or None,
+            # "virtual" for stores that refuse path-style addresses (Aliyun OSS).
+            "addressing_style": os.environ.get("MEDIA_S3_ADDRESSING_STYLE") or None,
+            "access_key": os.environ.get("MEDIA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            "custom_domain": _custom_domain or None,
+            # Signed, expiring URLs for a private bucket; none through a
+            # custom domain, which reads the bucket itself.
+            "querystring_auth": env_bool(
+                "MEDIA_S3_QUERYSTRING_AUTH", not _custom_domain
+            ),
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+    if _custom_domain:
+        MEDIA_URL = f"https://{_custom_domain}/"
+        MEDIA_ORIGINS = [f"https://{_custom_domain.split('/')[0]}"]
+    elif _endpoint:
+        # Path-style (endpoint/bucket/key) or virtual-hosted (bucket.endpoint).
+        _scheme, _sep, _host = _endpoint.partition("://")
+        _host = _host.split("/")[0]
+        MEDIA_ORIGINS = [
+            f"{_scheme}://{_host}",
+            f"{_scheme}://{MEDIA_S3_BUCKET}.{_host}",
+        ]
+    else:
+        _aws = "amazonaws.com.cn" if _region.startswith("cn-") else "amazonaws.com"
+        MEDIA_ORIGINS = [f"https://{MEDIA_S3_BUCKET}.s3.{_aws}"]
+        if _region:
+            MEDIA_ORIGINS.append(f"https://{MEDIA_S3_BUCKET}.s3.{_region}.{_aws}")
+
 # ------------------------------------------------------------------------------
 # Security
 # https://docs.djangoproject.com/en/5.2/topics/security/
@@ -300,7 +353,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
