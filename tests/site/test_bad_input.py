@@ -482,3 +482,20 @@ def test_a_form_too_large_to_read_gets_a_page_in_the_visitors_language(
     assert f'<html lang="{lang}">' in response.text
     assert "The request could not be read" in response.text or lang != "en"
     assert rows() == (0, 0, 0, 0)
+
+
+@pytest.mark.usefixtures("unlimited")
+def test_the_api_answers_a_body_too_large_to_read_in_json(client, estate):
+    response = client.post(
+        "/api/v1/feedback/",
+        json.dumps({"estate": estate.slug, "text": huge("中")}),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    assert response.json() == {
+        "detail": "The request is too large.",
+        "code": "too_large",
+    }
+    assert rows() == (0, 0, 0, 0)

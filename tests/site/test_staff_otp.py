@@ -334,3 +334,24 @@ def test_required_mode_opens_the_admin_once_the_device_is_confirmed(
 
 def test_optional_mode_lets_staff_without_a_device_in(admin_client):
     assert logged_in(admin_client)
+
+
+# ------------------------------------------------------------------------------
+# Administrators manage devices (a lost phone)
+# ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "name", ["admin:otp_totp_totpdevice_changelist", "admin:otp_totp_totpdevice_add"]
+)
+def test_administrators_see_the_device_pages(admin_client, name):
+    response = admin_client.get(reverse(name))
+
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_a_devices_page_never_shows_its_secret(client, device):
+    log_in(client, code_for(device))
+
+    response = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+
+    assert response.status_code == HTTPStatus.OK
+    assert device.key not in response.text
