@@ -499,3 +499,18 @@ def test_the_api_answers_a_body_too_large_to_read_in_json(client, estate):
         "code": "too_large",
     }
     assert rows() == (0, 0, 0, 0)
+
+
+@pytest.mark.usefixtures("unlimited")
+def test_an_api_error_echoing_a_lone_surrogate_is_valid_json(client, estate):
+    response = client.post(
+        "/api/v1/feedback/",
+        json.dumps({"estate": estate.slug, "category": "\ud800", "text": "灯坏了"}),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert b"\\ud800" in response.content
+    assert response.json()["errors"]["category"] == ['"\ud800" is not a valid choice.']
+    assert rows() == (0, 0, 0, 0)
