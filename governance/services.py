@@ -132,7 +132,10 @@ def feedback_submit(
                 photo.image.save(clean.image.name, clean.image, save=False)
                 stored.append(photo)
                 photo.thumbnail.save(clean.thumbnail.name, clean.thumbnail, save=False)
-                photo.full_clean()
+                # The files were checked above and their size read while
+                # saving; validating them again would read them back from
+                # storage (a download per photo when media is on S3).
+                photo.full_clean(exclude=["image", "thumbnail"])
                 photo.save()
     except BaseException:
         _delete_files(stored)

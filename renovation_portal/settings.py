@@ -68,7 +68,8 @@ WSGI_APPLICATION = "renovation_portal.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on the portal's own site: staff two-factor (staff_otp.py).
+    "renovation_portal.admin_apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -84,6 +85,9 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "storages",
     "renovation_portal",
     "estates",
     "lanes",
@@ -107,6 +111,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Records who made each change in the edit history.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # request.user.is_verified(): did this session give a two-factor code?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it answers a locked-out login attempt.
@@ -239,6 +245,59 @@ STORAGES = {
     },
 }
 
+# Uploads on S3-compatible object storage (django-storages) when MEDIA_S3_BUCKET
+# is set, so that several app servers share them; each object carries its
+# Content-Type and Content-Disposition (renovation_portal/storage.py). Without
+# keys boto3 looks for credentials itself (an instance role, ~/.aws).
+# https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
+MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+# Where browsers fetch media from; the Content Security Policy allows images
+# from there (below).
+MEDIA_ORIGINS: list[str] = []
+if MEDIA_S3_BUCKET:
+    _endpoint = os.environ.get("MEDIA_S3_ENDPOINT_URL", "").rstrip("/")
+    _region = os.environ.get("MEDIA_S3_REGION", "")
+    # A CDN or the nginx /media/ location in front of the bucket, e.g.
+    # "media.portal.example.org" or "portal.example.org/media": plain URLs,
+    # and the place that adds nosniff (deploy/nginx.conf.example).
+    _custom_domain = os.environ.get("MEDIA_S3_CUSTOM_DOMAIN", "").strip("/")
+    STORAGES["default"] = {
+        "BACKEND": "renovation_portal.storage.MediaS3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": _endpoint or None,
+            "region_name": _region or None,
+            # "virtual" for stores that refuse path-style addresses (Aliyun OSS).
+            "addressing_style": os.environ.get("MEDIA_S3_ADDRESSING_STYLE") or None,
+            "access_key": os.environ.get("MEDIA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            "custom_domain": _custom_domain or None,
+            # Signed, expiring URLs for a private bucket; none through a
+            # custom domain, which reads the bucket itself.
+            "querystring_auth": env_bool(
+                "MEDIA_S3_QUERYSTRING_AUTH", not _custom_domain
+            ),
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+    if _custom_domain:
+        MEDIA_URL = f"https://{_custom_domain}/"
+        MEDIA_ORIGINS = [f"https://{_custom_domain.split('/')[0]}"]
+    elif _endpoint:
+        # Path-style (endpoint/bucket/key) or virtual-hosted (bucket.endpoint).
+        _scheme, _sep, _host = _endpoint.partition("://")
+        _host = _host.split("/")[0]
+        MEDIA_ORIGINS = [
+            f"{_scheme}://{_host}",
+            f"{_scheme}://{MEDIA_S3_BUCKET}.{_host}",
+        ]
+    else:
+        _aws = "amazonaws.com.cn" if _region.startswith("cn-") else "amazonaws.com"
+        MEDIA_ORIGINS = [f"https://{MEDIA_S3_BUCKET}.s3.{_aws}"]
+        if _region:
+            MEDIA_ORIGINS.append(f"https://{MEDIA_S3_BUCKET}.s3.{_region}.{_aws}")
+
 # ------------------------------------------------------------------------------
 # Security
 # https://docs.djangoproject.com/en/5.2/topics/security/
@@ -301,7 +360,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
@@ -344,6 +403,17 @@ AXES_COOLOFF_MESSAGE = _(
     "please try again later or ask an administrator to unlock the account."
 )
 
+# Staff two-factor (django-otp, TOTP): a staff member who has confirmed an
+# authenticator app gives its six-digit code at every admin login; with
+# STAFF_OTP_REQUIRED every staff member must set one up before using the admin
+# (renovation_portal/staff_otp.py). A wrong code counts as a failed login.
+# https://django-otp-official.readthedocs.io/en/stable/overview.html
+STAFF_OTP_REQUIRED = env_bool("STAFF_OTP_REQUIRED", False)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Renovation Portal")
+# The admin's device pages never show a device's secret once it is saved.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # ------------------------------------------------------------------------------
 # Django REST framework, drf-spectacular, CORS: the public read-only API
 # https://www.django-rest-framework.org/api-guide/settings/
@@ -354,7 +424,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "renovation_portal.api.pagination.PortalPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's JSONRenderer, safe for lone surrogates echoed back in errors.
+    "DEFAULT_RENDERER_CLASSES": ["renovation_portal.api.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication"

@@ -33,7 +33,11 @@ from governance.models.participation import TEXT_MAX_LENGTH
 from governance.services import MAX_PHOTOS, feedback_clean_photos
 from governance.validators import normalize_phone
 from renovation_portal.api.languages import TranslatedField
-from renovation_portal.api.serializers import BilingualSerializer, NamedReference
+from renovation_portal.api.serializers import (
+    BilingualSerializer,
+    NamedReference,
+    SlugRelatedField,
+)
 from renovation_portal.images import ImageRejected
 
 
@@ -142,7 +146,7 @@ class OrganisationDetailSerializer(OrganisationListSerializer):
 # never with the resident's text, photos, name or phone, nor internal notes.
 # ------------------------------------------------------------------------------
 class FeedbackCreateInput(serializers.Serializer):
-    estate = serializers.SlugRelatedField(
+    estate = SlugRelatedField(
         slug_field="slug",
         queryset=Estate.objects.only("pk", "slug"),
         help_text="The compound's slug.",

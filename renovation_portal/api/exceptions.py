@@ -5,13 +5,21 @@ query parameter was invalid. DRF's messages are translated by DRF's own
 catalogues; the portal's by ours. Headers such as ``Retry-After`` are kept.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext, gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
 INVALID_PARAMETERS = gettext_lazy("Some query parameters are not valid.")
+
+
+class RequestTooLarge(exceptions.APIException):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE: Django refuses to read it."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = gettext_lazy("The request is too large.")
+    default_code = "too_large"
 
 
 def _flatten(detail: dict) -> dict[str, list[str]]:
@@ -27,6 +35,9 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        # Else Django answers with its HTML 400 page.
+        exc = RequestTooLarge()
     response = exception_handler(exc, context)
     if response is None:
         return None

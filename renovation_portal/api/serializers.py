@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+from django.core.validators import ProhibitNullCharactersValidator
 from rest_framework import serializers
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from .languages import FallbackField, TranslatedField
+
+
+class SlugRelatedField(serializers.SlugRelatedField):
+    """DRF's SlugRelatedField that refuses, with CharField's messages, a NUL
+    or a lone surrogate before looking the slug up: PostgreSQL cannot compare
+    text holding a NUL, and the lookup would fail with a DataError (a 500)
+    instead of "does not exist"."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            ProhibitNullCharactersValidator()(data)
+            ProhibitSurrogateCharactersValidator()(data)
+        return super().to_internal_value(data)
 
 
 class BilingualFieldsMixin:

@@ -43,6 +43,10 @@ PORTAL_VARIABLES = {
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
     "AWS_STORAGE_BUCKET_NAME",
+    "MEDIA_S3_BUCKET",
+    "MEDIA_S3_ENDPOINT_URL",
+    "MEDIA_S3_CUSTOM_DOMAIN",
+    "STAFF_OTP_REQUIRED",
 }
 PAGES = [
     "/",
@@ -130,8 +134,14 @@ def policy(response) -> dict[str, list[str]]:
             "REDIS_URL": "redis://127.0.0.1:6379/0",
             "ADMIN_URL": "staff-desk/",
         },
+        {
+            "MEDIA_S3_BUCKET": "portal-media",
+            "MEDIA_S3_ENDPOINT_URL": "https://s3.example.net",
+            "MEDIA_S3_CUSTOM_DOMAIN": "portal.example.org/media",
+            "STAFF_OTP_REQUIRED": "1",
+        },
     ],
-    ids=["sqlite", "postgresql-replica-redis"],
+    ids=["sqlite", "postgresql-replica-redis", "s3-media-staff-otp"],
 )
 def test_check_deploy_reports_nothing_under_production_settings(tmp_path, extra):
     result = subprocess.run(
