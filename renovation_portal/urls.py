@@ -12,7 +12,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from renovation_portal.health import healthz
-from renovation_portal.views import CaseStudyView, HomeView, elder_mode
+from renovation_portal.views import CaseStudyView, HomeView, elder_mode, set_language
 
 admin.site.site_header = _("Renovation Portal administration")
 admin.site.site_title = _("Renovation Portal")
@@ -23,6 +23,8 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     # For load balancers; no language, no redirect to HTTPS (settings.py).
     path("healthz", healthz, name="healthz"),
+    # Before Django's own, which it replaces: see views.preference_post.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("renovation_portal.api.urls")),
     # Like set_language, a POST that sets a cookie and goes back: one address

@@ -6,13 +6,18 @@ together; the apps themselves never import each other this way.
 
 import datetime
 from dataclasses import dataclass, field
+from functools import wraps
 
-from django.http import HttpResponseRedirect
+from django.conf import settings
+from django.http import HttpResponseForbidden, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
+from django.views.i18n import set_language as django_set_language
 
 from estates import selectors as estate_selectors
 from estates.models import Stage
@@ -247,7 +252,38 @@ class CaseStudyView(TemplateView):
         return context
 
 
-@require_POST
+def preference_post(view):
+    """A POST that only sets one of the visitor's own preference cookies
+    (language, elder mode), checked by its Origin instead of a CSRF token.
+
+    Every page carries these two forms; a per-visitor token in them would make
+    every page different for every visitor and no page could be cached
+    (renovation_portal/page_cache.py). Browsers send ``Origin`` with every
+    cross-site POST, so a form on another site is still refused; a request
+    without it (a script, not a browser acting for someone) can only change its
+    own cookies. Nothing else is exempt from CSRF.
+    https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        origin = request.META.get("HTTP_ORIGIN")
+        if origin is not None:
+            own = f"{request.scheme}://{request.get_host()}"
+            if origin != own and origin not in settings.CSRF_TRUSTED_ORIGINS:
+                return HttpResponseForbidden(
+                    gettext("This form was sent from another site.")
+                )
+        return view(request, *args, **kwargs)
+
+    return csrf_exempt(require_POST(wrapped))
+
+
+# Django's view, with the Origin check instead of the token.
+set_language = preference_post(django_set_language)
+
+
+@preference_post
 def elder_mode(request):
     """Turn elder mode (large text, simple layout) on or off for this browser,
     then go back to the page the visitor was on."""
