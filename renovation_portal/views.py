@@ -20,11 +20,12 @@ from django.views.generic import TemplateView
 from django.views.i18n import set_language as django_set_language
 
 from estates import selectors as estate_selectors
-from estates.models import Stage
+from estates.models import Estate, Facility, MergedCourtyard, Stage
 from governance import selectors as governance_selectors
-from governance.models import Integration
+from governance.models import Award, Council, Integration, Organisation
 from lanes import selectors as lane_selectors
 from renovation_portal.context_processors import ELDER_MODE_COOKIE
+from renovation_portal.counting import count_each
 
 ELDER_MODE_COOKIE_AGE = 365 * 24 * 60 * 60  # a year, in seconds
 WHATS_NEW = 6
@@ -128,21 +129,35 @@ def _sources(facts) -> list[str]:
     return list(dict.fromkeys(fact.source for fact in facts if fact.source))
 
 
-def _integration_panels(facts: dict, *, limit: int | None = None) -> list[Panel]:
-    governance = governance_selectors.governance_counts()
+def _register_counts() -> dict[str, int]:
+    """Every count the home page and the case study show, in one query."""
+    return count_each(
+        {
+            "courtyards": MergedCourtyard.objects.all(),
+            "facilities": Facility.objects.all(),
+            "organisations": Organisation.objects.all(),
+            "councils": Council.objects.all(),
+            "awards": Award.objects.all(),
+            "estates_unlocated": Estate.objects.exclude(estate_selectors.LOCATED),
+            "facilities_unlocated": Facility.objects.exclude(estate_selectors.LOCATED),
+        }
+    )
+
+
+def _integration_panels(
+    facts: dict, counts: dict[str, int], *, limit: int | None = None
+) -> list[Panel]:
     records = {
         Integration.BUILDINGS: [
-            (_("Merged courtyards in the register"), estate_selectors.courtyard_count())
+            (_("Merged courtyards in the register"), counts["courtyards"])
         ],
         Integration.ORGANISATIONS: [
-            (_("Organisations in the register"), governance["organisations"])
+            (_("Organisations in the register"), counts["organisations"])
         ],
-        Integration.SERVICES: [
-            (_("Facilities in the register"), estate_selectors.facility_count())
-        ],
+        Integration.SERVICES: [(_("Facilities in the register"), counts["facilities"])],
         Integration.HEARTS: [
-            (_("Councils in the register"), governance["councils"]),
-            (_("Awards in the register"), governance["awards"]),
+            (_("Councils in the register"), counts["councils"]),
+            (_("Awards in the register"), counts["awards"]),
         ],
     }
     practices = {
@@ -189,12 +204,48 @@ def _whats_new() -> list[NewsItem]:
     return items[:WHATS_NEW]
 
 
-def _map_layers() -> list[tuple[str, object]]:
-    return [
-        ("estate", estate_selectors.estates_located()),
-        ("facility", estate_selectors.facilities_located()),
-        ("lane", lane_selectors.lanes_located()),
+def _map_layers(counts: dict[str, int], lanes: list) -> list[tuple[str, object]]:
+    """The map's three layers. Lanes come from the page's own list of lanes
+    (in name order already), the counts of places without coordinates from
+    :func:`_register_counts`: no query of their own."""
+    layers = []
+    for kind, model, fields, unlocated in (
+        ("estate", Estate, estate_selectors.ESTATE_MAP_FIELDS, "estates_unlocated"),
+        (
+            "facility",
+            Facility,
+            estate_selectors.FACILITY_MAP_FIELDS,
+            "facilities_unlocated",
+        ),
+    ):
+        places, more = estate_selectors.located_places(
+            model.objects.all(), fields=fields
+        )
+        layers.append(
+            (
+                kind,
+                estate_selectors.Located(
+                    places=places, more=more, unlocated=counts[unlocated]
+                ),
+            )
+        )
+    located_lanes = [
+        lane
+        for lane in lanes
+        if lane.latitude is not None and lane.longitude is not None
     ]
+    limit = estate_selectors.MAP_PLACES_LIMIT
+    layers.append(
+        (
+            "lane",
+            estate_selectors.Located(
+                places=located_lanes[:limit],
+                more=len(located_lanes) > limit,
+                unlocated=len(lanes) - len(located_lanes),
+            ),
+        )
+    )
+    return layers
 
 
 class HomeView(TemplateView):
@@ -205,16 +256,19 @@ class HomeView(TemplateView):
         facts = estate_selectors.programme_fact_index()
         headline = _pick(facts, HEADLINE_FACTS)
         stages = _stage_rows()
+        counts = _register_counts()
+        # The home page shows no honours: the case study's prefetch is dropped.
+        lanes = list(lane_selectors.lanes_overview().prefetch_related(None))
         context.update(
             headline=headline,
             sources=_sources(headline),
             compounds_target=facts.get("compounds-renovated"),
             compounds_recorded=sum(row["count"] for row in stages),
             stages=stages,
-            panels=_integration_panels(facts, limit=HOME_PANEL_FACTS),
-            lanes=lane_selectors.lanes_overview(),
+            panels=_integration_panels(facts, counts, limit=HOME_PANEL_FACTS),
+            lanes=lanes,
             whats_new=_whats_new(),
-            map_layers=_map_layers(),
+            map_layers=_map_layers(counts, lanes),
         )
         return context
 
@@ -245,7 +299,7 @@ class CaseStudyView(TemplateView):
                 for stage, label in Stage.choices
             ],
             procedure_total=sum(steps.values()),
-            panels=_integration_panels(facts),
+            panels=_integration_panels(facts, _register_counts()),
             lanes=lane_selectors.lanes_overview(),
             undisclosed=[fact for fact in all_facts if fact.value is None],
         )
