@@ -128,6 +128,12 @@ TEMPLATES = [
     },
 ]
 
+# The benchmark (make bench): Server-Timing on every response and the framework
+# floor view at /bench/floor/ (renovation_portal/bench.py). Never in production.
+BENCH = env_bool("BENCH", False)
+if BENCH:
+    MIDDLEWARE.insert(0, "renovation_portal.bench.ServerTimingMiddleware")
+
 # ------------------------------------------------------------------------------
 # Database: SQLite with no setup; DATABASE_URL (postgres://…) for PostgreSQL.
 # https://github.com/jazzband/dj-database-url

@@ -43,6 +43,12 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+if settings.BENCH:
+    # The framework floor the benchmark measures pages against (make bench).
+    from renovation_portal.bench import floor
+
+    urlpatterns += [path("bench/floor/", floor, name="bench-floor")]
+
 if settings.DEBUG:
     # Development only: production serves uploads from nginx or S3. Either way
     # they go out as downloads (renovation_portal.middleware).
