@@ -137,3 +137,52 @@ def _join(items: Iterable[str]) -> str:
 def split_aliases(text: str) -> list[str]:
     """Aliases are typed one per line, or separated by commas (either width)."""
     return [a.strip() for a in re.split(r"[\n,，、;；]+", text or "") if a.strip()]
+
+
+# ---------------------------------------------------------------------------
+# Index grams: what lets the database find a substring without a table scan
+# ---------------------------------------------------------------------------
+
+# A key (or an address) is cut into character bigrams where it holds Chinese
+# and trigrams where it does not. A query contains a key's gram wherever the
+# key contains the query, so looking up one or two of the query's grams in an
+# ordinary B-tree index narrows the candidates before the LIKE test. Two Chinese
+# characters are a whole query (九大); three letters are a useful one (jdy).
+# pg_trgm does not serve 1-2 character Chinese queries (STYLE.md "Known traps").
+HAN_GRAM = 2
+LATIN_GRAM = 3
+
+
+def _grams(text: str) -> list[str]:
+    grams = []
+    for i in range(len(text) - HAN_GRAM + 1):
+        gram = text[i : i + HAN_GRAM]
+        if has_han(gram):
+            grams.append(gram)
+    for i in range(len(text) - LATIN_GRAM + 1):
+        gram = text[i : i + LATIN_GRAM]
+        if not has_han(gram):
+            grams.append(gram)
+    return grams
+
+
+def search_grams(texts: Iterable[str]) -> set[str]:
+    """Every gram of ``texts``: ``|``-joined keys from :func:`search_keys`, or
+    normalised free text such as an address. A gram never spans two keys."""
+    grams: set[str] = set()
+    for text in texts:
+        for key in (text or "").split(SEPARATOR):
+            grams.update(_grams(key))
+    return grams
+
+
+def query_grams(text: str) -> list[str]:
+    """The grams to look up for a normalised query: its first and its last.
+
+    Empty when the query is too short to have one (one Chinese character, one
+    or two letters); the caller then falls back to a plain LIKE.
+    """
+    grams = _grams(text)
+    if not grams:
+        return []
+    return list(dict.fromkeys([grams[0], grams[-1]]))

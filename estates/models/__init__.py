@@ -1,4 +1,11 @@
-from .estates import Estate, Honour, MergedCourtyard, PropertyCompany, Stage
+from .estates import (
+    Estate,
+    EstateSearchGram,
+    Honour,
+    MergedCourtyard,
+    PropertyCompany,
+    Stage,
+)
 from .facilities import Facility, FacilityKind, Photo, PhotoKind
 from .places import (
     ChecklistCategory,
@@ -37,6 +44,7 @@ __all__ = [
     "CommunityChecklistItem",
     "District",
     "Estate",
+    "EstateSearchGram",
     "Facility",
     "FacilityKind",
     "Funding",

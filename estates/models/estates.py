@@ -1,7 +1,7 @@
 """Estates (compounds), their property companies, merged courtyards, honours."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +10,7 @@ from renovation_portal.models import (
     TimeStampedModel,
     non_negative,
 )
-from renovation_portal.search import search_keys, split_aliases
+from renovation_portal.search import normalize, search_grams, search_keys, split_aliases
 from renovation_portal.translation import BilingualField
 
 from .places import Community, Subdistrict
@@ -236,17 +236,39 @@ class Estate(SlugFromNameMixin, TimeStampedModel):
         indexes = [
             models.Index(fields=["community", "stage"], name="estate_community_stage"),
             models.Index(fields=["renovation_year"], name="estate_renovation_year"),
+            # The list's default order, and each filter followed by that order,
+            # so a page of a large filtered list is read from an index.
+            models.Index(fields=["name_zh_hans", "id"], name="estate_name_order"),
+            models.Index(
+                fields=["community", "name_zh_hans", "id"],
+                name="estate_community_name",
+            ),
+            models.Index(
+                fields=["stage", "name_zh_hans", "id"], name="estate_stage_name"
+            ),
+            models.Index(
+                fields=["renovation_year", "name_zh_hans", "id"],
+                name="estate_year_name",
+            ),
+            models.Index(fields=["year_built"], name="estate_year_built"),
+            models.Index(fields=["households"], name="estate_households"),
+            models.Index(fields=["floor_area_m2"], name="estate_floor_area"),
+            models.Index(fields=["updated_at"], name="estate_updated_at"),
         ]
 
     def __str__(self):
         return self.name
 
     def save(self, *args, **kwargs):
-        # Search keys and slug are derived data: computing them here means no
-        # write path (admin, import, shell) can leave them out of step with the
-        # name. Bulk inserts call refresh_search_keys() themselves.
+        # Search keys, their index grams and the slug are derived data:
+        # computing them here means no write path (admin, import, shell) can
+        # leave them out of step with the name. Bulk inserts
+        # (renovation_portal.synthetic) call refresh_search_keys() and
+        # search_gram_values() themselves.
         self.refresh_search_keys()
-        super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            self.refresh_search_grams()
 
     def refresh_search_keys(self) -> None:
         keys = search_keys(
@@ -257,8 +279,56 @@ class Estate(SlugFromNameMixin, TimeStampedModel):
         self.search_initials = keys["initials"]
         self.search_latin = keys["latin"]
 
+    def search_gram_values(self) -> set[str]:
+        return search_grams(
+            [
+                self.search_hanzi,
+                self.search_pinyin,
+                self.search_initials,
+                self.search_latin,
+                normalize(self.address_zh_hans),
+            ]
+        )
+
+    def refresh_search_grams(self) -> None:
+        wanted = self.search_gram_values()
+        have = set(self.search_grams.values_list("gram", flat=True))
+        if have - wanted:
+            self.search_grams.filter(gram__in=have - wanted).delete()
+        if wanted - have:
+            gram_model = self.search_grams.model
+            gram_model.objects.bulk_create(
+                gram_model(estate=self, gram=gram) for gram in sorted(wanted - have)
+            )
+
     def get_absolute_url(self):
         return reverse("estates:estate-detail", kwargs={"slug": self.slug})
+
+
+class EstateSearchGram(models.Model):
+    """One index gram of an estate's search keys or address.
+
+    Derived from the estate when it is saved (renovation_portal.search
+    search_grams); the search looks a query's grams up here so that even a
+    two-character Chinese query is served by an index. Deleted with its estate.
+    """
+
+    estate = models.ForeignKey(
+        Estate, models.CASCADE, related_name="search_grams", verbose_name=_("compound")
+    )
+    gram = models.CharField(_("gram"), max_length=3)
+
+    class Meta:
+        verbose_name = _("search gram")
+        verbose_name_plural = _("search grams")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gram", "estate"], name="estate_search_gram_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.gram
 
 
 class Honour(TimeStampedModel):

@@ -96,8 +96,14 @@ class StepStatus(models.TextChoices):
 class Step(TimeStampedModel):
     """One step of the procedure for one estate."""
 
+    # No index of its own: the unique (estate, template) constraint's index
+    # starts with the estate, and millions of steps need no second one.
     estate = models.ForeignKey(
-        Estate, models.CASCADE, related_name="steps", verbose_name=_("compound")
+        Estate,
+        models.CASCADE,
+        related_name="steps",
+        verbose_name=_("compound"),
+        db_index=False,
     )
     template = models.ForeignKey(
         StepTemplate,

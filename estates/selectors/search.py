@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from renovation_portal.search import normalize
+from renovation_portal.search import normalize, query_grams
 
 from ..models import (
     Estate,
+    EstateSearchGram,
 )
 from .estates import estate_list
 
@@ -47,6 +48,11 @@ def estate_search(
     database annotation (``search_rank``), so the result paginates. An empty
     query filters nothing. Plain ``LIKE`` only, so it runs on SQLite and
     PostgreSQL alike.
+
+    The query's first and last grams (two Chinese characters, or three
+    letters) are looked up in the estates' index grams first, so the ``LIKE``
+    tests run on a few candidates rather than on every row; a query too short
+    to have a gram (one character, two letters) is tested on every row.
     """
     queryset = estate_list() if queryset is None else queryset
     text = normalize(query)[:MAX_QUERY_LENGTH]
@@ -60,6 +66,10 @@ def estate_search(
         default=Value(Rank.ADDRESS),
         output_field=IntegerField(),
     )
+    for gram in query_grams(text):
+        queryset = queryset.filter(
+            pk__in=EstateSearchGram.objects.filter(gram=gram).values("estate_id")
+        )
     return (
         queryset.filter(_any_key_contains(text) | Q(address_zh_hans__icontains=text))
         .annotate(search_rank=rank)
