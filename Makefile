@@ -6,7 +6,8 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format messages messages-check migrations-check ci clean
+.PHONY: run test lint format messages messages-check migrations-check ci clean \
+	bench bench-smoke lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +71,19 @@ migrations-check: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run
 
 ci: lint migrations-check messages-check test
+
+## bench: the benchmark of issue 7 against PostgreSQL (DATABASE_URL, default the
+## database portal_bench on 127.0.0.1; BENCH_ESTATES, default 250000); needs wrk
+bench: $(VENV)/.installed
+	$(PY) bench/bench.py
+
+## bench-smoke: the same with 1,000 compounds and short loads (database portal_bench_smoke)
+bench-smoke: $(VENV)/.installed
+	$(PY) bench/bench.py --smoke
+
+## lighthouse: Lighthouse scores (mobile) of four pages in both languages; needs npm
+lighthouse: $(VENV)/.installed
+	$(PY) bench/lighthouse.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -12,7 +12,13 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from renovation_portal.health import healthz
-from renovation_portal.views import CaseStudyView, HomeView, elder_mode, set_language
+from renovation_portal.views import (
+    CaseStudyView,
+    HomeView,
+    elder_mode,
+    robots_txt,
+    set_language,
+)
 
 admin.site.site_header = _("Renovation Portal administration")
 admin.site.site_title = _("Renovation Portal")
@@ -23,6 +29,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     # For load balancers; no language, no redirect to HTTPS (settings.py).
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots-txt"),
     # Before Django's own, which it replaces: see views.preference_post.
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),

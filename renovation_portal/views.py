@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from functools import wraps
 
 from django.conf import settings
-from django.http import HttpResponseForbidden, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 from django.views.i18n import set_language as django_set_language
 
@@ -357,3 +357,17 @@ def elder_mode(request):
         httponly=True,
     )
     return response
+
+
+ROBOTS_TXT = """\
+User-agent: *
+Disallow: /i18n/
+Disallow: /elder-mode/
+"""
+
+
+@require_GET
+def robots_txt(request):
+    """Every page may be indexed; the two preference forms' targets are not
+    pages. The admin's address is not named: it is moved to stay unlisted."""
+    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
