@@ -631,7 +631,7 @@ def main() -> None:
         if args.smoke
         else {
             "estates": int(os.environ.get("BENCH_ESTATES", "250000")),
-            "requests": 200,
+            "requests": 100,
             "csv_requests": 3,
             "seconds": 10,
         }

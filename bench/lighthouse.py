@@ -152,11 +152,11 @@ def main() -> None:
     shutil.rmtree(work, ignore_errors=True)
 
     header = "  ".join(f"{key[:13]:>13}" for key in TARGETS)
-    print(f"{'page':<22}{header}  {'transferred':>12}")  # noqa: T201
+    print(f"{'page':<28}{header}  {'transferred':>12}")  # noqa: T201
     targets = "  ".join(
         f"{'≥ ' + str(v) if v < 100 else '100':>13}" for v in TARGETS.values()
     )
-    print(f"{'target':<22}{targets}")  # noqa: T201
+    print(f"{'target':<28}{targets}")  # noqa: T201
     for r in results:
         cells = []
         for key, target in TARGETS.items():
@@ -166,9 +166,9 @@ def main() -> None:
         kb = r["bytes"] / 1024
         limit = WEIGHT_KB.get(r["page"])
         weight = f"{kb:.0f} KB" + ("" if limit is None or kb <= limit else " MISS")
-        print(f"{r['url']:<22}{'  '.join(cells)}  {weight:>12}")  # noqa: T201
+        print(f"{r['url']:<28}{'  '.join(cells)}  {weight:>12}")  # noqa: T201
         if r["not_passed"]:
-            print(f"{'':<22}not passed: {', '.join(r['not_passed'])}")  # noqa: T201
+            print(f"{'':<28}not passed: {', '.join(r['not_passed'])}")  # noqa: T201
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H%M")
     out = ROOT / "bench" / "results" / f"lighthouse-{stamp}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
