@@ -3,12 +3,14 @@
 A public page is the same for every anonymous visitor who asks for it in the
 same language, with elder mode in the same state, on the same day. Such a page
 is stored in the configured cache (Redis with ``REDIS_URL``) under a key made of
-exactly those things plus a *generation* number; every save or delete of a
-portal record bumps the generation (signals, connected in ``apps.py``), so the
-next request after a staff edit renders afresh and the edit shows at once.
-Old entries are never read again and expire after ``PAGE_CACHE_SECONDS``.
+exactly those things, together with the *generation* number current when it
+was rendered; every save or delete of a portal record bumps the generation
+(signals, connected in ``apps.py``), so an entry of an older generation is
+never served: the next request after a staff edit renders afresh and the edit
+shows at once. The generation and the page come in one round trip to the
+cache (``get_many``). Old entries expire after ``PAGE_CACHE_SECONDS``.
 
-The same key gives the page's ETag, so a browser that sends it back gets
+The key and the generation give the page's ETag, so a browser that sends it back gets
 ``304 Not Modified`` while nothing changed; the events feed and the open-data
 downloads get the same ETags without being stored.
 
@@ -141,31 +143,47 @@ def _language(request) -> str:
 
 
 def page_key(request) -> str | None:
-    """The cache key of this request's page, or None when it may not be cached."""
+    """The cache key of this request's page (without the generation), or None
+    when it may not be cached."""
     if not enabled() or request.method not in ("GET", "HEAD"):
         return None
     if request.META.get("QUERY_STRING") or not _anonymous(request):
         return None
-    if _skipped_path(request.path_info):
+    path = request.path_info
+    if _skipped_path(path):
         return None
     try:
-        url = request.build_absolute_uri()
+        host = request.get_host()
     except DisallowedHost:
         return None  # Django answers 400 on the normal path.
-    elder = request.COOKIES.get(ELDER_MODE_COOKIE) == "1"
     parts = (
-        generation(),
+        request.scheme,
+        host,
+        request.path,
         _language(request),
-        int(elder),
+        request.COOKIES.get(ELDER_MODE_COOKIE) == "1",
         timezone.localdate().isoformat(),
-        url,
     )
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return f"page-cache:{digest}"
 
 
-def _etag(key: str) -> str:
-    return f'"{key.removeprefix("page-cache:")[:32]}"'
+def lookup(key: str) -> tuple[int, tuple | None]:
+    """The current generation and the page stored under ``key`` if it was
+    stored in this generation: one round trip to the cache."""
+    found = cache.get_many([GENERATION_KEY, key])
+    current = found.get(GENERATION_KEY)
+    if current is None:
+        return generation(), None
+    entry = found.get(key)
+    if entry is None or entry[0] != current:
+        return current, None
+    return current, entry
+
+
+def _etag(key: str, current: int) -> str:
+    digest = hashlib.sha256(f"{key}:{current}".encode()).hexdigest()
+    return f'"{digest[:32]}"'
 
 
 def _storable(request, response) -> bool:
@@ -196,12 +214,12 @@ class PageCacheMiddleware:
     def __call__(self, request):
         try:
             key = page_key(request)
-            entry = cache.get(key) if key else None
+            current, entry = lookup(key) if key else (None, None)
         except Exception:  # the cache is down: serve without it
             logger.warning("Page cache unavailable", exc_info=True)
             key = entry = None
         if entry is not None:
-            return self._from_cache(request, key, entry)
+            return self._from_cache(request, _etag(key, current), entry)
 
         response = self.get_response(request)
         if key is None or response.status_code != HTTPStatus.OK:
@@ -211,7 +229,7 @@ class PageCacheMiddleware:
         if view_name not in CACHED_PAGES and view_name not in CONDITIONAL_ONLY:
             return response
         storable = view_name in CACHED_PAGES and _storable(request, response)
-        response["ETag"] = _etag(key)
+        response["ETag"] = _etag(key, current)
         _revalidate(response)
         if storable:
             headers = [
@@ -220,9 +238,11 @@ class PageCacheMiddleware:
                 if name.lower() not in NOT_STORED_HEADERS
             ]
             try:
+                # Stored with the generation read before rendering: if a
+                # record changed meanwhile, this entry is already stale.
                 cache.set(
                     key,
-                    (response.content, headers),
+                    (current, response.content, headers),
                     timeout=settings.PAGE_CACHE_SECONDS,
                 )
             except Exception:
@@ -235,10 +255,10 @@ class PageCacheMiddleware:
             response.close()
         return conditional
 
-    def _from_cache(self, request, key, entry):
-        content, headers = entry
+    def _from_cache(self, request, etag, entry):
+        _generation, content, headers = entry
         response = HttpResponse(content)
         for name, value in headers:
             response[name] = value
         response["X-Page-Cache"] = "hit"
-        return get_conditional_response(request, etag=_etag(key), response=response)
+        return get_conditional_response(request, etag=etag, response=response)
