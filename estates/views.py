@@ -6,6 +6,7 @@ from django_filters.views import FilterView
 
 from estates import selectors
 from estates.filters import EstateFilter
+from renovation_portal.pagination import CappedPaginator
 
 
 class ForgivingPaginationMixin:
@@ -26,6 +27,8 @@ class EstateListView(ForgivingPaginationMixin, FilterView):
     filterset_class = EstateFilter
     context_object_name = "estates"
     paginate_by = 20
+    # No OFFSET 200,000 and no full count at national scale.
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
         return selectors.estate_list()

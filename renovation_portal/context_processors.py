@@ -1,7 +1,11 @@
-"""What every page's layout needs: the main navigation and elder mode."""
+"""What every page's layout needs: the main navigation, elder mode and the
+synthetic-data banner."""
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+
+from renovation_portal.synthetic import synthetic_data_present
 
 ELDER_MODE_COOKIE = "elder_mode"
 
@@ -39,4 +43,6 @@ def site(request) -> dict:
     return {
         "elder_mode": request.COOKIES.get(ELDER_MODE_COOKIE) == "1",
         "site_nav": _navigation(request.path),
+        # Lazy: a page that does not render the banner costs no lookup.
+        "synthetic_data": SimpleLazyObject(synthetic_data_present),
     }

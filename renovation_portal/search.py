@@ -177,12 +177,12 @@ def search_grams(texts: Iterable[str]) -> set[str]:
 
 
 def query_grams(text: str) -> list[str]:
-    """The grams to look up for a normalised query: its first and its last.
+    """The gram to look up for a normalised query: its first one.
 
-    Empty when the query is too short to have one (one Chinese character, one
-    or two letters); the caller then falls back to a plain LIKE.
+    A name's start is its rarest part (the end is 苑, 小区, ``yuan``…), so the
+    first gram gives the fewest candidates. Empty when the query is too short
+    to have a gram (one Chinese character, one or two letters); the caller
+    then falls back to a plain LIKE.
     """
     grams = _grams(text)
-    if not grams:
-        return []
-    return list(dict.fromkeys([grams[0], grams[-1]]))
+    return grams[:1]

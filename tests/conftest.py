@@ -3,7 +3,10 @@
 import os
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
+
+from renovation_portal.synthetic import PRESENT_CACHE_KEY
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow
 # ORM calls from it (STYLE.md "Known traps").
@@ -14,6 +17,18 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _isolated_media(settings, tmp_path):
     """Uploads in a test land in a temporary folder, never in the repo."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached lookups (the renovation
+    years, say) never leak from one test into the next.
+
+    The synthetic-data banner's answer is primed to "none", as a running
+    server holds it between lookups (once per five minutes); tests about the
+    banner clear it after creating synthetic rows."""
+    cache.clear()
+    cache.set(PRESENT_CACHE_KEY, False)
 
 
 @pytest.fixture(autouse=True)

@@ -128,6 +128,7 @@ class EstateListSerializer(BilingualSerializer):
             "latitude",
             "longitude",
             "property_company",
+            "is_synthetic",
         ]
 
 

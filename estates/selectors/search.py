@@ -49,10 +49,11 @@ def estate_search(
     query filters nothing. Plain ``LIKE`` only, so it runs on SQLite and
     PostgreSQL alike.
 
-    The query's first and last grams (two Chinese characters, or three
-    letters) are looked up in the estates' index grams first, so the ``LIKE``
-    tests run on a few candidates rather than on every row; a query too short
-    to have a gram (one character, two letters) is tested on every row.
+    The query's first gram (two Chinese characters, or three letters) is
+    looked up in the estates' index grams (EstateSearchGram) first, so the
+    ``LIKE`` tests run on a few candidates rather than on every row; a query
+    too short to have a gram (one character, two letters) is tested on every
+    row. The address is matched through its grams, folded like the keys.
     """
     queryset = estate_list() if queryset is None else queryset
     text = normalize(query)[:MAX_QUERY_LENGTH]
@@ -66,12 +67,18 @@ def estate_search(
         default=Value(Rank.ADDRESS),
         output_field=IntegerField(),
     )
-    for gram in query_grams(text):
+    grams = query_grams(text)
+    for gram in grams:
         queryset = queryset.filter(
             pk__in=EstateSearchGram.objects.filter(gram=gram).values("estate_id")
         )
-    return (
-        queryset.filter(_any_key_contains(text) | Q(address_zh_hans__icontains=text))
-        .annotate(search_rank=rank)
-        .order_by("search_rank", "name_zh_hans", "pk")
+    if grams != [text]:
+        # A query that is one whole gram (九大, jdy) matches every estate that
+        # holds the gram: no LIKE filter, whose tiny row estimate would mislead
+        # PostgreSQL's planner into nested loops over thousands of rows.
+        queryset = queryset.filter(
+            _any_key_contains(text) | Q(address_zh_hans__icontains=text)
+        )
+    return queryset.annotate(search_rank=rank).order_by(
+        "search_rank", "name_zh_hans", "pk"
     )

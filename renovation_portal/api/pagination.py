@@ -1,10 +1,15 @@
-"""Page-number pagination with a capped page size.
+"""Page-number pagination with a capped page size and a capped page number.
 
 A page past the end, or one that is not a number, is a 404 with a JSON body
-(DRF's ``NotFound``), never a 500.
+(DRF's ``NotFound``), never a 500. ``count`` stops one past the first
+``MAX_PAGES`` pages' rows, and no later page is served
+(renovation_portal.pagination): narrow the search with filters instead.
 """
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.pagination import PageNumberPagination
+
+from renovation_portal.pagination import MAX_PAGES, CappedPaginator
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -14,6 +19,8 @@ class PortalPagination(PageNumberPagination):
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+    django_paginator_class = CappedPaginator
+    invalid_page_message = _("Invalid page: {message}")
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
@@ -22,5 +29,12 @@ class PortalPagination(PageNumberPagination):
                 parameter["description"] = (
                     f"Number of results per page (default {self.page_size}, at "
                     f"most {self.max_page_size})."
+                )
+            if parameter["name"] == self.page_query_param:
+                parameter["description"] = (
+                    f"A page number, at most {MAX_PAGES}. Past the first "
+                    f"{MAX_PAGES} pages `count` stops counting (it is one more "
+                    "than the rows those pages hold) and later pages are a 404: "
+                    "narrow the search with filters."
                 )
         return parameters

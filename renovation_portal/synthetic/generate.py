@@ -58,7 +58,7 @@ from governance.models.participation import REFERENCE_ALPHABET, REFERENCE_LENGTH
 from lanes.models import Event, Recurrence
 from renovation_portal.search import normalize, search_grams, slug_pinyin
 
-from . import names
+from . import names, synthetic_data_changed
 from .writer import RowWriter
 
 MAX_ESTATES = 250_000
@@ -393,6 +393,28 @@ class Generator:
             with transaction.atomic():
                 self.writer.insert(Event, rows)
 
+    def vacuum(self) -> None:
+        """Fresh statistics and visibility maps for the tables just filled.
+
+        Without them PostgreSQL misjudges the new rows and reads the search
+        grams from the table rather than from the index alone (measured: 300
+        rather than 30 ms for a pinyin search at 250,000 compounds).
+        """
+        if not self.writer.postgresql:
+            return
+        from django.apps import apps
+
+        # VACUUM cannot run inside a transaction (a caller's, or a test's).
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+        with connection.cursor() as cursor:
+            for label in self.writer.counts:
+                table = apps.get_model(label)._meta.db_table
+                cursor.execute(f"{command} {connection.ops.quote_name(table)}")
+        self.progress(
+            _("Statistics refreshed (%(seconds)d s).")
+            % {"seconds": time.monotonic() - self.started}
+        )
+
     # -- compounds ---------------------------------------------------------
 
     def estates(self, templates: list[tuple[int, str, int]]) -> None:
@@ -562,10 +584,15 @@ def synthetic_generate(
     generator = Generator(
         estates=estates, seed=seed, batch_size=batch_size, progress=progress
     )
+    synthetic_data_changed()  # also when a batch fails after others committed
     _placeholder_photo()
     generator.places()
     generator.property_companies()
     generator.councils()
     generator.events()
-    generator.estates(templates)
+    try:
+        generator.estates(templates)
+    finally:
+        synthetic_data_changed()
+    generator.vacuum()
     return generator.writer

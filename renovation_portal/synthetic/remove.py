@@ -19,6 +19,7 @@ from django.apps import apps
 from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
+from . import synthetic_data_changed
 from .generate import SyntheticDataError, bulk_session
 
 PROJECT_APPS = ("estates", "lanes", "governance")
@@ -66,9 +67,16 @@ def _marked(model: type[models.Model]) -> str:
     return f"SELECT {pk} FROM {table} WHERE is_synthetic"
 
 
-@transaction.atomic
 def synthetic_remove() -> dict[str, int]:
     """Delete every synthetic row; return rows deleted per model label."""
+    with transaction.atomic():
+        deleted = _delete_marked()
+    # After the commit, so no page can cache the old answer again.
+    synthetic_data_changed()
+    return deleted
+
+
+def _delete_marked() -> dict[str, int]:
     bulk_session()
     found = _project_models()
     quote = connection.ops.quote_name
