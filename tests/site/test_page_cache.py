@@ -233,3 +233,38 @@ def test_download_etag_changes_after_an_edit(client, estate):
     response = client.get("/data/estates.csv", HTTP_IF_NONE_MATCH=etag)
 
     assert response.status_code == HTTPStatus.OK
+
+
+def test_pages_still_answer_when_the_cache_is_down(client, estate, monkeypatch):
+    from renovation_portal import page_cache
+
+    class Down:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise ConnectionError("cache down")
+
+            return fail
+
+    monkeypatch.setattr(page_cache, "cache", Down())
+
+    response = client.get(page(estate))
+    estate.name_en = "Renamed Compound"
+    estate.save()  # the edit itself does not fail
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Renamed Compound" in client.get(page(estate)).text
+
+
+def test_synthetic_data_made_in_bulk_shows_on_cached_pages_at_once(client, estate):
+    from estates.models import Estate
+    from renovation_portal.synthetic import synthetic_data_changed
+
+    client.get("/en/")
+    # Bulk inserts send no signal; the synthetic-data commands call this.
+    Estate.objects.filter(pk=estate.pk).update(is_synthetic=True)
+    synthetic_data_changed()
+
+    response = client.get("/en/")
+
+    assert response["X-Page-Cache"] == "miss"
+    assert "This site contains synthetic test data" in response.text
