@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test lint format messages messages-check migrations-check ci clean \
-	drill-load drill-faults drill-backup
+	drill-load drill-faults drill-backup bench bench-smoke lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,19 @@ drill-backup:
 	$(PY) deploy/drills/drill_backup.py
 
 ci: lint migrations-check messages-check test
+
+## bench: the benchmark of issue 7 against PostgreSQL (DATABASE_URL, default the
+## database portal_bench on 127.0.0.1; BENCH_ESTATES, default 250000); needs wrk
+bench: $(VENV)/.installed
+	$(PY) bench/bench.py
+
+## bench-smoke: the same with 1,000 compounds and short loads (database portal_bench_smoke)
+bench-smoke: $(VENV)/.installed
+	$(PY) bench/bench.py --smoke
+
+## lighthouse: Lighthouse scores (mobile) of four pages in both languages; needs npm
+lighthouse: $(VENV)/.installed
+	$(PY) bench/lighthouse.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class RenovationPortalConfig(AppConfig):
     name = "renovation_portal"
     verbose_name = _("Renovation Portal")
+
+    def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from renovation_portal import page_cache
+
+        # Any write to a portal record makes the cached pages stale.
+        signals = {"save": post_save, "delete": post_delete, "m2m": m2m_changed}
+        for name, signal in signals.items():
+            signal.connect(page_cache.record_changed, dispatch_uid=f"page-cache-{name}")

@@ -102,6 +102,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "renovation_portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers anonymous visitors' public pages from the cache before sessions,
+    # language and CSRF run (renovation_portal/page_cache.py).
+    "renovation_portal.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "renovation_portal.middleware.LocaleMiddleware",
     # Before CommonMiddleware, as django-cors-headers asks; CORS only on /api/.
@@ -135,6 +138,12 @@ TEMPLATES = [
         },
     },
 ]
+
+# The benchmark (make bench): Server-Timing on every response and the framework
+# floor view at /bench/floor/ (renovation_portal/bench.py). Never in production.
+BENCH = env_bool("BENCH", False)
+if BENCH:
+    MIDDLEWARE.insert(0, "renovation_portal.bench.ServerTimingMiddleware")
 
 # ------------------------------------------------------------------------------
 # Database: SQLite with no setup; DATABASE_URL (postgres://…) for PostgreSQL.
@@ -208,6 +217,14 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Anonymous public pages kept this many seconds at most (an edit shows at once
+# anyway: renovation_portal/page_cache.py). Off by default without Redis: each
+# worker's local memory is its own, and one worker cannot tell the others that
+# a record changed.
+PAGE_CACHE_SECONDS = int(
+    os.environ.get("PAGE_CACHE_SECONDS", "600" if REDIS_URL else "0")
+)
 
 # ------------------------------------------------------------------------------
 # Languages: Chinese first (no URL prefix), English under /en/.

@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from estates.importing import views as importing
 from renovation_portal import exporting
 from renovation_portal.health import healthz
-from renovation_portal.views import CaseStudyView, HomeView, elder_mode
+from renovation_portal.views import (
+    CaseStudyView,
+    HomeView,
+    elder_mode,
+    robots_txt,
+    set_language,
+)
 
 admin.site.site_header = _("Renovation Portal administration")
 admin.site.site_title = _("Renovation Portal")
@@ -31,6 +37,9 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     # For load balancers; no language, no redirect to HTTPS (settings.py).
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots-txt"),
+    # Before Django's own, which it replaces: see views.preference_post.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("renovation_portal.api.urls")),
     # Like set_language, a POST that sets a cookie and goes back: one address
@@ -52,6 +61,12 @@ urlpatterns += i18n_patterns(
 # A database that does not answer is a 503 (try again), not a 500
 # (renovation_portal/errors.py).
 handler500 = "renovation_portal.errors.handle_server_error"
+
+if settings.BENCH:
+    # The framework floor the benchmark measures pages against (make bench).
+    from renovation_portal.bench import floor
+
+    urlpatterns += [path("bench/floor/", floor, name="bench-floor")]
 
 if settings.DEBUG:
     # Development only: production serves uploads from nginx or S3. Either way

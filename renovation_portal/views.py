@@ -6,20 +6,26 @@ together; the apps themselves never import each other this way.
 
 import datetime
 from dataclasses import dataclass, field
+from functools import wraps
 
-from django.http import HttpResponseRedirect
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
+from django.views.i18n import set_language as django_set_language
 
 from estates import selectors as estate_selectors
-from estates.models import Stage
+from estates.models import Estate, Facility, MergedCourtyard, Stage
 from governance import selectors as governance_selectors
-from governance.models import Integration
+from governance.models import Award, Council, Integration, Organisation
 from lanes import selectors as lane_selectors
 from renovation_portal.context_processors import ELDER_MODE_COOKIE
+from renovation_portal.counting import count_each
 
 ELDER_MODE_COOKIE_AGE = 365 * 24 * 60 * 60  # a year, in seconds
 WHATS_NEW = 6
@@ -123,21 +129,35 @@ def _sources(facts) -> list[str]:
     return list(dict.fromkeys(fact.source for fact in facts if fact.source))
 
 
-def _integration_panels(facts: dict, *, limit: int | None = None) -> list[Panel]:
-    governance = governance_selectors.governance_counts()
+def _register_counts() -> dict[str, int]:
+    """Every count the home page and the case study show, in one query."""
+    return count_each(
+        {
+            "courtyards": MergedCourtyard.objects.all(),
+            "facilities": Facility.objects.all(),
+            "organisations": Organisation.objects.all(),
+            "councils": Council.objects.all(),
+            "awards": Award.objects.all(),
+            "estates_unlocated": Estate.objects.exclude(estate_selectors.LOCATED),
+            "facilities_unlocated": Facility.objects.exclude(estate_selectors.LOCATED),
+        }
+    )
+
+
+def _integration_panels(
+    facts: dict, counts: dict[str, int], *, limit: int | None = None
+) -> list[Panel]:
     records = {
         Integration.BUILDINGS: [
-            (_("Merged courtyards in the register"), estate_selectors.courtyard_count())
+            (_("Merged courtyards in the register"), counts["courtyards"])
         ],
         Integration.ORGANISATIONS: [
-            (_("Organisations in the register"), governance["organisations"])
+            (_("Organisations in the register"), counts["organisations"])
         ],
-        Integration.SERVICES: [
-            (_("Facilities in the register"), estate_selectors.facility_count())
-        ],
+        Integration.SERVICES: [(_("Facilities in the register"), counts["facilities"])],
         Integration.HEARTS: [
-            (_("Councils in the register"), governance["councils"]),
-            (_("Awards in the register"), governance["awards"]),
+            (_("Councils in the register"), counts["councils"]),
+            (_("Awards in the register"), counts["awards"]),
         ],
     }
     practices = {
@@ -184,12 +204,48 @@ def _whats_new() -> list[NewsItem]:
     return items[:WHATS_NEW]
 
 
-def _map_layers() -> list[tuple[str, object]]:
-    return [
-        ("estate", estate_selectors.estates_located()),
-        ("facility", estate_selectors.facilities_located()),
-        ("lane", lane_selectors.lanes_located()),
+def _map_layers(counts: dict[str, int], lanes: list) -> list[tuple[str, object]]:
+    """The map's three layers. Lanes come from the page's own list of lanes
+    (in name order already), the counts of places without coordinates from
+    :func:`_register_counts`: no query of their own."""
+    layers = []
+    for kind, model, fields, unlocated in (
+        ("estate", Estate, estate_selectors.ESTATE_MAP_FIELDS, "estates_unlocated"),
+        (
+            "facility",
+            Facility,
+            estate_selectors.FACILITY_MAP_FIELDS,
+            "facilities_unlocated",
+        ),
+    ):
+        places, more = estate_selectors.located_places(
+            model.objects.all(), fields=fields
+        )
+        layers.append(
+            (
+                kind,
+                estate_selectors.Located(
+                    places=places, more=more, unlocated=counts[unlocated]
+                ),
+            )
+        )
+    located_lanes = [
+        lane
+        for lane in lanes
+        if lane.latitude is not None and lane.longitude is not None
     ]
+    limit = estate_selectors.MAP_PLACES_LIMIT
+    layers.append(
+        (
+            "lane",
+            estate_selectors.Located(
+                places=located_lanes[:limit],
+                more=len(located_lanes) > limit,
+                unlocated=len(lanes) - len(located_lanes),
+            ),
+        )
+    )
+    return layers
 
 
 class HomeView(TemplateView):
@@ -200,16 +256,19 @@ class HomeView(TemplateView):
         facts = estate_selectors.programme_fact_index()
         headline = _pick(facts, HEADLINE_FACTS)
         stages = _stage_rows()
+        counts = _register_counts()
+        # The home page shows no honours: the case study's prefetch is dropped.
+        lanes = list(lane_selectors.lanes_overview().prefetch_related(None))
         context.update(
             headline=headline,
             sources=_sources(headline),
             compounds_target=facts.get("compounds-renovated"),
             compounds_recorded=sum(row["count"] for row in stages),
             stages=stages,
-            panels=_integration_panels(facts, limit=HOME_PANEL_FACTS),
-            lanes=lane_selectors.lanes_overview(),
+            panels=_integration_panels(facts, counts, limit=HOME_PANEL_FACTS),
+            lanes=lanes,
             whats_new=_whats_new(),
-            map_layers=_map_layers(),
+            map_layers=_map_layers(counts, lanes),
         )
         return context
 
@@ -240,14 +299,45 @@ class CaseStudyView(TemplateView):
                 for stage, label in Stage.choices
             ],
             procedure_total=sum(steps.values()),
-            panels=_integration_panels(facts),
+            panels=_integration_panels(facts, _register_counts()),
             lanes=lane_selectors.lanes_overview(),
             undisclosed=[fact for fact in all_facts if fact.value is None],
         )
         return context
 
 
-@require_POST
+def preference_post(view):
+    """A POST that only sets one of the visitor's own preference cookies
+    (language, elder mode), checked by its Origin instead of a CSRF token.
+
+    Every page carries these two forms; a per-visitor token in them would make
+    every page different for every visitor and no page could be cached
+    (renovation_portal/page_cache.py). Browsers send ``Origin`` with every
+    cross-site POST, so a form on another site is still refused; a request
+    without it (a script, not a browser acting for someone) can only change its
+    own cookies. Nothing else is exempt from CSRF.
+    https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        origin = request.META.get("HTTP_ORIGIN")
+        if origin is not None:
+            own = f"{request.scheme}://{request.get_host()}"
+            if origin != own and origin not in settings.CSRF_TRUSTED_ORIGINS:
+                return HttpResponseForbidden(
+                    gettext("This form was sent from another site.")
+                )
+        return view(request, *args, **kwargs)
+
+    return csrf_exempt(require_POST(wrapped))
+
+
+# Django's view, with the Origin check instead of the token.
+set_language = preference_post(django_set_language)
+
+
+@preference_post
 def elder_mode(request):
     """Turn elder mode (large text, simple layout) on or off for this browser,
     then go back to the page the visitor was on."""
@@ -267,3 +357,17 @@ def elder_mode(request):
         httponly=True,
     )
     return response
+
+
+ROBOTS_TXT = """\
+User-agent: *
+Disallow: /i18n/
+Disallow: /elder-mode/
+"""
+
+
+@require_GET
+def robots_txt(request):
+    """Every page may be indexed; the two preference forms' targets are not
+    pages. The admin's address is not named: it is moved to stay unlisted."""
+    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")

@@ -27,6 +27,8 @@ from .estates import (
     stage_state,
 )
 from .programme import (
+    ESTATE_MAP_FIELDS,
+    FACILITY_MAP_FIELDS,
     LOCATED,
     MAP_PLACES_LIMIT,
     Located,
@@ -38,6 +40,7 @@ from .programme import (
     facilities_located,
     facility_count,
     located,
+    located_places,
     notices_recently_updated,
     programme_fact_index,
 )
@@ -55,6 +58,8 @@ __all__ = [
     "notice_list",
     "ChecklistRow",
     "Group",
+    "ESTATE_MAP_FIELDS",
+    "FACILITY_MAP_FIELDS",
     "LOCATED",
     "Located",
     "MAP_PLACES_LIMIT",
@@ -82,6 +87,7 @@ __all__ = [
     "facilities_located",
     "facility_count",
     "located",
+    "located_places",
     "notices_recently_updated",
     "programme_fact_index",
     "programme_facts",

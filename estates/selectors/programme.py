@@ -58,28 +58,35 @@ class Located:
     unlocated: int
 
 
-def located(queryset: QuerySet, *, fields: tuple[str, ...]) -> Located:
-    """Split ``queryset`` into records with coordinates and a count of the rest."""
+def located_places(queryset: QuerySet, *, fields: tuple[str, ...]) -> tuple[list, bool]:
+    """The first MAP_PLACES_LIMIT records of ``queryset`` that have coordinates,
+    and whether there are more."""
     places = list(
         queryset.filter(LOCATED)
         .only(*fields, "latitude", "longitude")
         .order_by("name_zh_hans", "pk")[: MAP_PLACES_LIMIT + 1]
     )
+    return places[:MAP_PLACES_LIMIT], len(places) > MAP_PLACES_LIMIT
+
+
+def located(queryset: QuerySet, *, fields: tuple[str, ...]) -> Located:
+    """Split ``queryset`` into records with coordinates and a count of the rest."""
+    places, more = located_places(queryset, fields=fields)
     return Located(
-        places=places[:MAP_PLACES_LIMIT],
-        more=len(places) > MAP_PLACES_LIMIT,
-        unlocated=queryset.exclude(LOCATED).count(),
+        places=places, more=more, unlocated=queryset.exclude(LOCATED).count()
     )
+
+
+ESTATE_MAP_FIELDS = ("slug", *_both_languages("name"))
+FACILITY_MAP_FIELDS = ("slug", "kind", *_both_languages("name"))
 
 
 def estates_located() -> Located:
-    return located(Estate.objects.all(), fields=("slug", *_both_languages("name")))
+    return located(Estate.objects.all(), fields=ESTATE_MAP_FIELDS)
 
 
 def facilities_located() -> Located:
-    return located(
-        Facility.objects.all(), fields=("slug", "kind", *_both_languages("name"))
-    )
+    return located(Facility.objects.all(), fields=FACILITY_MAP_FIELDS)
 
 
 def courtyard_count() -> int:

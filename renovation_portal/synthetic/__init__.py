@@ -21,4 +21,8 @@ def synthetic_data_present() -> bool:
 
 
 def synthetic_data_changed() -> None:
+    from renovation_portal import page_cache
+
     cache.delete(PRESENT_CACHE_KEY)
+    # Bulk inserts and deletes send no signals: stale pages go by hand.
+    page_cache.bump()

@@ -6,6 +6,7 @@ from http import HTTPStatus
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
@@ -89,8 +90,37 @@ def test_header_offers_to_turn_elder_mode_off_when_on(client):
 def test_elder_toggle_is_a_real_form_that_works_without_javascript(client):
     text = client.get("/").text
     form = text[text.index('<form class="elder-toggle"') : text.index("</form>")]
-    assert 'name="csrfmiddlewaretoken"' in form
+    assert 'method="post"' in form
     assert '<button type="submit">' in form
+
+
+def test_elder_toggle_carries_no_per_visitor_token_so_pages_can_be_cached(client):
+    # The toggle is checked by its Origin instead (views.preference_post).
+    text = client.get("/").text
+    assert "csrfmiddlewaretoken" not in text
+
+
+def test_elder_toggle_from_this_site_works_with_csrf_checks_on():
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(
+        "/elder-mode/",
+        {"elder_mode": "1", "next": "/en/"},
+        HTTP_ORIGIN="http://testserver",
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.cookies["elder_mode"].value == "1"
+
+
+@pytest.mark.parametrize("path", ["/elder-mode/", "/i18n/setlang/"])
+def test_preference_forms_sent_from_another_site_are_refused(path):
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(
+        path,
+        {"elder_mode": "1", "language": "en", "next": "/"},
+        HTTP_ORIGIN="https://evil.example",
+    )
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert not response.cookies
 
 
 @pytest.mark.parametrize(("path", "voice"), [("/", "zh-CN"), ("/en/", "en")])

@@ -277,7 +277,7 @@ def test_home_queries_do_not_grow_with_the_estates(
     client, django_assert_max_num_queries, n
 ):
     programme(n)
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(10):
         response = client.get("/en/")
     assert response.status_code == HTTPStatus.OK
 

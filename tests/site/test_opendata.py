@@ -38,7 +38,7 @@ def test_english_data_page_has_a_dictionary(client):
 def test_csv_starts_with_bom_and_parses(client, source_data):
     response = client.get("/data/estates.csv")
 
-    text = response.content.decode("utf-8")
+    text = b"".join(response.streaming_content).decode("utf-8")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
@@ -48,7 +48,7 @@ def test_csv_starts_with_bom_and_parses(client, source_data):
 def test_figures_csv_leaves_undisclosed_empty(client, source_data):
     response = client.get("/data/figures.csv")
 
-    text = response.content.decode("utf-8").removeprefix("\ufeff")
+    text = b"".join(response.streaming_content).decode("utf-8").removeprefix("\ufeff")
     rows = {row["key"]: row for row in csv.DictReader(io.StringIO(text))}
     assert rows["compounds-renovated"]["value"] == "59"
     assert rows["floor-area-renovated"]["value"] == "785800"
@@ -96,6 +96,31 @@ def test_unknown_download_is_404(client, path):
     "name", ["estates", "lanes", "facilities", "events", "figures"]
 )
 def test_no_phone_numbers_in_downloads(client, source_data, name):
-    text = client.get(f"/data/{name}.csv").content.decode()
+    text = b"".join(client.get(f"/data/{name}.csv").streaming_content).decode()
 
     assert "phone" not in text
+
+
+def test_csv_is_streamed_not_built_in_memory(client):
+    EstateFactory()
+    response = client.get("/data/estates.csv")
+    assert response.streaming
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_csv_queries_do_not_grow_with_the_rows(
+    client, django_assert_max_num_queries, n, settings
+):
+    EstateFactory.create_batch(n)
+    with django_assert_max_num_queries(1):
+        response = client.get("/data/estates.csv")
+        lines = b"".join(response.streaming_content).decode().splitlines()
+    assert len(lines) == n + 1
+
+
+def test_csv_quotes_commas_and_leaves_undisclosed_figures_empty(client):
+    EstateFactory(name_en="Garden, East", households=None)
+    text = b"".join(client.get("/data/estates.csv").streaming_content).decode()
+    row = next(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert row["name_en"] == "Garden, East"
+    assert row["households"] == ""

@@ -530,3 +530,12 @@ def test_admin_url_from_the_environment_gets_one_trailing_slash():
     )
 
     assert result.stdout.strip() == "staff-desk/"
+
+
+def test_robots_txt_lets_crawlers_index_the_pages_without_naming_the_admin(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "User-agent: *" in response.text
+    assert "Disallow: /\n" not in response.text
+    assert "admin" not in response.text

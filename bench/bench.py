@@ -1,0 +1,686 @@
+"""The portal's benchmark (issue 7): ``make bench`` and ``make bench-smoke``.
+
+Against PostgreSQL (``DATABASE_URL``, default the database ``portal_bench`` on
+127.0.0.1, created when missing), it loads the scale data if absent, starts
+gunicorn on loopback with ``deploy/gunicorn.conf.py`` and ``BENCH=1`` (which
+adds a ``Server-Timing`` header with each response's time in Django and its
+query count, and mounts the framework-floor view), then measures, in one run:
+
+- server-side p50/p95 latency and queries of each page and API answer, with the
+  page cache off (what a first visit, a search or a logged-in user costs);
+- throughput (wrk) of the estate page against two references on the same
+  server: a minimal Django view (one query, a one-line template; the floor)
+  and a static file served by WhiteNoise (the ceiling); then, with the page
+  cache on, the cached estate and home pages against the ceiling again;
+- gunicorn workers' resident memory after the load, and whether another equal
+  load made it grow;
+- the memory of streaming the whole estates CSV, in a separate process.
+
+It prints a table with each figure beside its target and writes the same
+figures to ``bench/results/<UTC date and time>.json`` and ``.md``. BENCHMARKS.md
+explains the method. Standard library only, plus the portal's own venv and wrk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+
+# Targets of issue 7 ("Targets").
+PAGE_P95_MS = 50
+FAST_P95_MS = 25  # estate page and estate search
+MAX_QUERIES = 10
+FLOOR_RATIO = 0.5
+CEILING_RATIO = 0.8
+RSS_LIMIT_MB = 200
+RSS_GROWTH_MB = 5  # more than this between two equal loads counts as growing
+CSV_GROWTH_MB = 20  # streaming all rows may not take more than this over 10 %
+
+
+@dataclass
+class Row:
+    """One line of the results table."""
+
+    name: str
+    figure: str
+    target: str
+    verdict: str  # PASS, MISS or "" (for information)
+    note: str = ""
+    data: dict = field(default_factory=dict)
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)  # noqa: T201
+
+
+# ------------------------------------------------------------------------------
+# The database and its data
+# ------------------------------------------------------------------------------
+def manage(env: dict, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=check,
+        text=True,
+        capture_output=True,
+    )
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            log(f"Creating database {name}")
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def query_one(url: str, sql: str, params=()):
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute(sql, params).fetchone()
+
+
+def load_data(env: dict, url: str, estates: int) -> int:
+    log("Migrating")
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
+    manage(env, "load_source_data", "--verbosity", "0")
+    have = query_one(url, "SELECT count(*) FROM estates_estate")[0]
+    if have < estates:
+        if manage(env, "help", "generate_synthetic", check=False).returncode:
+            sys.exit(
+                "generate_synthetic is not available: the scale data cannot be made."
+            )
+        log(f"Generating {estates} synthetic compounds (this can take minutes)")
+        started = time.monotonic()
+        manage(env, "generate_synthetic", "--estates", str(estates))
+        log(f"  done in {time.monotonic() - started:.0f} s")
+    manage(
+        env,
+        "shell",
+        "-c",
+        "from django.db import connection as c; c.cursor().execute('ANALYZE')",
+    )
+    return query_one(url, "SELECT count(*) FROM estates_estate")[0]
+
+
+def pick_targets(url: str) -> dict:
+    """An estate in the middle of the register, its search keys, and a lane."""
+    total = query_one(url, "SELECT count(*) FROM estates_estate")[0]
+    pk, slug, name, pinyin, initials = query_one(
+        url,
+        "SELECT id, slug, name_zh_hans, search_pinyin, search_initials "
+        "FROM estates_estate ORDER BY id OFFSET %s LIMIT 1",
+        [total // 2],
+    )
+    lane = query_one(url, "SELECT slug FROM lanes_lane ORDER BY id LIMIT 1")
+    first = lambda keys: keys.strip("|").split("|")[0]  # noqa: E731
+    return {
+        "estate_pk": pk,
+        "estate_slug": slug,
+        "hanzi": name[:2],
+        "pinyin": first(pinyin),
+        "initials": first(initials)[:3],
+        "miss": "qxzqxz",
+        "lane_slug": lane[0] if lane else None,
+    }
+
+
+# ------------------------------------------------------------------------------
+# The server
+# ------------------------------------------------------------------------------
+class Server:
+    def __init__(self, env: dict, port: int, page_cache: bool):
+        self.port = port
+        self.env = {
+            **env,
+            "PAGE_CACHE_SECONDS": "600" if page_cache else "0",
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "GUNICORN_ACCESS_LOG": "/dev/null",
+            "GUNICORN_LOG_LEVEL": "warning",
+            # No recycling during the run, so memory growth would show.
+            "GUNICORN_MAX_REQUESTS": "0",
+        }
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [GUNICORN, "-c", "deploy/gunicorn.conf.py"],
+            cwd=ROOT,
+            env=self.env,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                status, _, _ = get(self.port, "/healthz")
+                if status == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.3)
+        self.__exit__()
+        sys.exit("gunicorn did not answer /healthz within 60 s")
+
+    def __exit__(self, *exc):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    def workers(self) -> list[int]:
+        master = self.process.pid
+        pids = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == master:
+                pids.append(int(stat.parent.name))
+        return pids
+
+    def memory(self) -> dict:
+        """Each worker's resident and peak resident memory, in MB."""
+        rss, peak = [], []
+        for pid in self.workers():
+            status = Path(f"/proc/{pid}/status").read_text()
+            rss.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+            peak.append(int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024)
+        return {"rss_mb": rss, "peak_mb": peak}
+
+
+def get(port: int, path: str, conn=None, headers=None):
+    own = conn is None
+    conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        conn.request("GET", path, headers=headers or {})
+        response = conn.getresponse()
+        body = response.read()
+        return response.status, dict(response.getheaders()), body
+    finally:
+        if own:
+            conn.close()
+
+
+SERVER_TIMING = re.compile(r'app;dur=([\d.]+), db;desc="queries";dur=(\d+)')
+
+
+def latency(port: int, path: str, requests: int, budget: float) -> dict:
+    """Sequential requests on one kept-alive connection, as a browser makes
+    them: server time and queries from Server-Timing, loopback time too.
+    Stops early, after at least 5 requests, when ``budget`` seconds are spent
+    (a multi-megabyte feed can take seconds per request)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    server, client, queries, statuses = [], [], set(), set()
+    for _ in range(3):  # warm up
+        get(port, path, conn)
+    deadline = time.monotonic() + budget
+    for done in range(requests):
+        if done >= 5 and time.monotonic() > deadline:
+            break
+        started = time.perf_counter()
+        status, headers, _body = get(port, path, conn)
+        client.append((time.perf_counter() - started) * 1000)
+        statuses.add(status)
+        match = SERVER_TIMING.search(headers.get("Server-Timing", ""))
+        if match:
+            server.append(float(match.group(1)))
+            queries.add(int(match.group(2)))
+    conn.close()
+    return {
+        "path": path,
+        "status": sorted(statuses),
+        "p50_ms": percentile(server, 50),
+        "p95_ms": percentile(server, 95),
+        "client_p50_ms": percentile(client, 50),
+        "client_p95_ms": percentile(client, 95),
+        "queries": sorted(queries),
+        "requests": len(client),
+        "bytes": len(_body),
+    }
+
+
+def percentile(values: list[float], p: int) -> float | None:
+    if not values:
+        return None
+    if len(values) == 1:
+        return round(values[0], 2)
+    return round(statistics.quantiles(values, n=100, method="inclusive")[p - 1], 2)
+
+
+def wrk(port: int, path: str, seconds: int, connections: int) -> float:
+    """Requests per second wrk reaches on ``path`` (2 threads)."""
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        check=True,
+        text=True,
+        capture_output=True,
+    ).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        log(f"  wrk {path}: {errors.group(1)} non-2xx answers")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def static_path(port: int) -> str:
+    """The stylesheet's URL as the home page links it (hashed by WhiteNoise)."""
+    _status, _headers, body = get(port, "/")
+    return re.search(rb'href="(/static/css/site[^"]*\.css)"', body).group(1).decode()
+
+
+# ------------------------------------------------------------------------------
+# The CSV export's memory, in a process of its own
+# ------------------------------------------------------------------------------
+CSV_PROBE = """
+import resource, time, django
+django.setup()
+from renovation_portal.data.datasets import DATASETS
+from renovation_portal.data.views import as_csv
+from django.db import connection
+total = DATASETS["estates"].records().count()
+def rss():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS"):
+                return int(line.split()[1]) / 1024
+base = rss(); at_tenth = None; rows = -1; size = 0
+started = time.monotonic()
+for line in as_csv(DATASETS["estates"]):
+    rows += 1; size += len(line.encode())
+    if at_tenth is None and rows >= total // 10:
+        at_tenth = rss()
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(base, at_tenth or rss(), rss(), peak, rows, size, time.monotonic() - started)
+"""
+
+
+def csv_memory(env: dict) -> dict:
+    out = subprocess.run(
+        [PYTHON, "-c", CSV_PROBE],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "renovation_portal.settings"},
+        check=True,
+        text=True,
+        capture_output=True,
+    ).stdout.split()
+    base, tenth, end, peak, rows, size, seconds = map(float, out)
+    return {
+        "base_mb": round(base, 1),
+        "after_tenth_mb": round(tenth, 1),
+        "after_all_mb": round(end, 1),
+        "peak_mb": round(peak, 1),
+        "rows": int(rows),
+        "size_mb": round(size / 1e6, 1),
+        "seconds": round(seconds, 1),
+    }
+
+
+# ------------------------------------------------------------------------------
+# The run
+# ------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def redis_up(url: str) -> bool:
+    parts = urllib.parse.urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 6379), 1):
+            return True
+    except OSError:
+        return False
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def endpoints(t: dict) -> list[tuple[str, str, int]]:
+    """(name, path, p95 target in ms)."""
+    q = urllib.parse.quote
+    rows = [
+        ("home", "/", PAGE_P95_MS),
+        ("estate list", "/estates/", PAGE_P95_MS),
+        (
+            f"estate search: 汉字 {t['hanzi']}",
+            f"/estates/?q={q(t['hanzi'])}",
+            FAST_P95_MS,
+        ),
+        (
+            f"estate search: pinyin {t['pinyin']}",
+            f"/estates/?q={t['pinyin']}",
+            FAST_P95_MS,
+        ),
+        (
+            f"estate search: initials {t['initials']}",
+            f"/estates/?q={t['initials']}",
+            FAST_P95_MS,
+        ),
+        (f"estate search: miss {t['miss']}", f"/estates/?q={t['miss']}", FAST_P95_MS),
+        ("estate page", f"/estates/{t['estate_slug']}/", FAST_P95_MS),
+    ]
+    if t["lane_slug"]:
+        rows.append(("lane page", f"/lanes/{t['lane_slug']}/", PAGE_P95_MS))
+    rows += [
+        ("case study", "/case-study/", PAGE_P95_MS),
+        ("API estate list", "/api/v1/estates/", PAGE_P95_MS),
+        (
+            "API estate search",
+            f"/api/v1/estates/?search={q(t['hanzi'])}",
+            PAGE_P95_MS,
+        ),
+        ("API estate detail", f"/api/v1/estates/{t['estate_slug']}/", PAGE_P95_MS),
+        ("events.ics", "/events.ics", PAGE_P95_MS),
+    ]
+    return rows
+
+
+def run(args) -> list[Row]:
+    db_name = "portal_bench_smoke" if args.smoke else "portal_bench"
+    url = (
+        os.environ.get("DATABASE_URL")
+        or f"postgres://postgres@127.0.0.1:5432/{db_name}"
+    )
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/9")
+    static_root = Path(tempfile.mkdtemp(prefix="portal-bench-static-"))
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "BEHIND_TLS_PROXY": "0",
+        "STATIC_ROOT": str(static_root),
+        "BENCH": "1",
+        "LOG_LEVEL": "WARNING",
+        # The benchmark is one client asking fast; the API's throttle would
+        # measure itself.
+        "API_ANON_RATE": "100000000/minute",
+        "DATABASE_STATEMENT_TIMEOUT_MS": "0",
+    }
+    if redis_up(redis_url):
+        env["REDIS_URL"] = redis_url
+    else:
+        env.pop("REDIS_URL", None)
+        log("Redis is not answering: the page cache uses each worker's memory")
+
+    ensure_database(url)
+    estates = load_data(env, url, args.estates)
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    targets = pick_targets(url)
+    rows: list[Row] = []
+    port = free_port()
+
+    log("Phase 1: page cache off — latency, throughput against floor and ceiling")
+    with Server(env, port, page_cache=False) as server:
+        for name, path, target in endpoints(targets):
+            log(f"  {name}")
+            m = latency(port, path, args.requests, args.budget)
+            q = max(m["queries"]) if m["queries"] else None
+            ok = (
+                m["status"] == [200]
+                and m["p95_ms"] is not None
+                and m["p95_ms"] <= target
+                and q is not None
+                and q <= MAX_QUERIES
+            )
+            status = "" if m["status"] == [200] else f" (HTTP {m['status']})"
+            rows.append(
+                Row(
+                    name,
+                    f"p50 {m['p50_ms']} ms, p95 {m['p95_ms']} ms, {q} queries, "
+                    f"{m['bytes'] / 1024:.0f} KB{status}",
+                    f"p95 ≤ {target} ms, ≤ {MAX_QUERIES} queries",
+                    verdict(ok),
+                    "" if len(m["queries"]) <= 1 else f"queries varied: {m['queries']}",
+                    m,
+                )
+            )
+        log("  estates CSV")
+        m = latency(port, "/data/estates.csv", args.csv_requests, args.budget)
+        rows.append(
+            Row(
+                "estates CSV download (whole file)",
+                f"p50 {m['client_p50_ms']} ms, p95 {m['client_p95_ms']} ms on "
+                f"loopback, {max(m['queries'] or [0])} queries before streaming",
+                "streamed (see memory below)",
+                "",
+                "time to the last byte measured by the client on loopback: the "
+                "server-side header is sent before the rows are",
+                m,
+            )
+        )
+
+        memory_before = server.memory()
+        floor = wrk(port, "/bench/floor/", args.seconds, args.connections)
+        ceiling = wrk(port, static_path(port), args.seconds, args.connections)
+        estate_path = f"/estates/{targets['estate_slug']}/"
+        estate = wrk(port, estate_path, args.seconds, args.connections)
+        memory_after = server.memory()
+        wrk(port, estate_path, args.seconds, args.connections)
+        wrk(port, "/", args.seconds, args.connections)
+        memory_again = server.memory()
+
+    ratio = estate / floor
+    rows.append(
+        Row(
+            "estate page throughput, uncached",
+            f"{estate:.0f} req/s = {ratio:.2f} × floor ({floor:.0f} req/s)",
+            f"≥ {FLOOR_RATIO} × floor",
+            verdict(ratio >= FLOOR_RATIO),
+            f"WhiteNoise ceiling {ceiling:.0f} req/s in the same phase",
+            {"estate_rps": estate, "floor_rps": floor, "ceiling_rps": ceiling},
+        )
+    )
+
+    log("Phase 2: page cache on — cached pages against the ceiling")
+    with Server(env, port, page_cache=True):
+        ceiling2 = wrk(port, static_path(port), args.seconds, args.connections)
+        cached = {}
+        for name, path in (("estate page", estate_path), ("home", "/")):
+            get(port, path)  # store it
+            status, headers, _ = get(port, path)
+            if headers.get("X-Page-Cache") != "hit":
+                log(f"  {name} was not answered from the cache: {headers}")
+            cached[name] = wrk(port, path, args.seconds, args.connections)
+    for name, rps in cached.items():
+        r = rps / ceiling2
+        rows.append(
+            Row(
+                f"{name} throughput, cached (anonymous)",
+                f"{rps:.0f} req/s = {r:.2f} × ceiling ({ceiling2:.0f} req/s)",
+                f"≥ {CEILING_RATIO} × ceiling",
+                verdict(r >= CEILING_RATIO),
+                "",
+                {"rps": rps, "ceiling_rps": ceiling2},
+            )
+        )
+
+    peak = max(memory_again["peak_mb"])
+    growth = max(
+        b - a
+        for a, b in zip(memory_after["rss_mb"], memory_again["rss_mb"], strict=False)
+    )
+    rows.append(
+        Row(
+            "gunicorn worker memory",
+            f"peak {peak:.0f} MB; RSS after load {max(memory_after['rss_mb']):.0f} MB, "
+            f"after a second equal load {max(memory_again['rss_mb']):.0f} MB "
+            f"(+{growth:.1f} MB)",
+            f"≤ {RSS_LIMIT_MB} MB, not growing (≤ {RSS_GROWTH_MB} MB)",
+            verdict(peak <= RSS_LIMIT_MB and growth <= RSS_GROWTH_MB),
+            f"{len(memory_after['rss_mb'])} workers; before the load "
+            f"{max(memory_before['rss_mb']):.0f} MB",
+            {"before": memory_before, "after": memory_after, "again": memory_again},
+        )
+    )
+
+    log("CSV export memory")
+    c = csv_memory(env)
+    grew = c["after_all_mb"] - c["after_tenth_mb"]
+    rows.append(
+        Row(
+            "estates CSV export memory",
+            f"{c['rows']} rows, {c['size_mb']} MB in {c['seconds']} s; RSS "
+            f"{c['after_tenth_mb']} MB after 10 %, {c['after_all_mb']} MB at the end",
+            f"streamed, constant (≤ {CSV_GROWTH_MB} MB more after all rows)",
+            verdict(grew <= CSV_GROWTH_MB),
+            "measured in a separate process streaming the same generator",
+            c,
+        )
+    )
+    rows.append(
+        Row(
+            "spreadsheet import of 250,000 rows",
+            "not measured: import does not exist yet (issue 6)",
+            "≤ 2 min, bounded memory",
+            "",
+        )
+    )
+    shutil.rmtree(static_root, ignore_errors=True)
+    args.dataset = {"estates": estates, "database": db_name, "targets": targets}
+    return rows
+
+
+def report(rows: list[Row], args) -> str:
+    width = max(len(r.name) for r in rows)
+    lines = [
+        f"Renovation Portal benchmark, {args.started:%Y-%m-%d %H:%M} UTC, "
+        f"{args.dataset['estates']:,} compounds, {os.cpu_count()} cores, "
+        f"{'smoke' if args.smoke else 'full'} run",
+        "",
+    ]
+    for r in rows:
+        lines.append(f"{r.verdict or '    '}  {r.name.ljust(width)}  {r.figure}")
+        lines.append(f"      {''.ljust(width)}  target: {r.target}")
+        if r.note:
+            lines.append(f"      {''.ljust(width)}  note: {r.note}")
+    return "\n".join(lines)
+
+
+def markdown(rows: list[Row], args) -> str:
+    out = [
+        f"# Benchmark run {args.started:%Y-%m-%d %H:%M} UTC",
+        "",
+        f"- dataset: {args.dataset['estates']:,} compounds "
+        f"(database `{args.dataset['database']}`)",
+        f"- machine: {platform.node()}, {os.cpu_count()} cores, "
+        f"{platform.platform()}, Python {platform.python_version()}",
+        f"- load: wrk, 2 threads, {args.connections} connections, "
+        f"{args.seconds} s per figure; latency from {args.requests} sequential "
+        "requests each",
+        "",
+        "| | measured | target | note |",
+        "|---|---|---|---|",
+    ]
+    for r in rows:
+        out.append(f"| {r.verdict} {r.name} | {r.figure} | {r.target} | {r.note} |")
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--smoke", action="store_true", help="1,000 compounds, short loads"
+    )
+    parser.add_argument("--estates", type=int)
+    parser.add_argument("--requests", type=int)
+    parser.add_argument("--csv-requests", type=int)
+    parser.add_argument("--seconds", type=int)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--budget", type=float, help="seconds of sequential requests per address"
+    )
+    args = parser.parse_args()
+    defaults = (
+        {
+            "estates": 1000,
+            "requests": 30,
+            "csv_requests": 3,
+            "seconds": 3,
+            "budget": 10,
+        }
+        if args.smoke
+        else {
+            "estates": int(os.environ.get("BENCH_ESTATES", "250000")),
+            "requests": 100,
+            "csv_requests": 3,
+            "seconds": 10,
+            "budget": 30,
+        }
+    )
+    for key, value in defaults.items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: apt-get install wrk")
+    args.started = datetime.datetime.now(datetime.UTC)
+
+    rows = run(args)
+    text = report(rows, args)
+    print(text)  # noqa: T201
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stem = args.started.strftime("%Y-%m-%dT%H%M") + ("-smoke" if args.smoke else "")
+    (RESULTS / f"{stem}.md").write_text(markdown(rows, args))
+    (RESULTS / f"{stem}.json").write_text(
+        json.dumps(
+            {
+                "started": args.started.isoformat(),
+                "smoke": args.smoke,
+                "dataset": args.dataset,
+                "cores": os.cpu_count(),
+                "rows": [asdict(r) for r in rows],
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+    )
+    log(f"Written to bench/results/{stem}.md and .json")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,264 @@
+"""Anonymous page caching and conditional GET for the public pages (issue 7).
+
+A public page is the same for every anonymous visitor who asks for it in the
+same language, with elder mode in the same state, on the same day. Such a page
+is stored in the configured cache (Redis with ``REDIS_URL``) under a key made of
+exactly those things, together with the *generation* number current when it
+was rendered; every save or delete of a portal record bumps the generation
+(signals, connected in ``apps.py``), so an entry of an older generation is
+never served: the next request after a staff edit renders afresh and the edit
+shows at once. The generation and the page come in one round trip to the
+cache (``get_many``). Old entries expire after ``PAGE_CACHE_SECONDS``.
+
+The key and the generation give the page's ETag, so a browser that sends it back gets
+``304 Not Modified`` while nothing changed; the events feed and the open-data
+downloads get the same ETags without being stored.
+
+What is never stored: a response to a visitor with a session or a pending
+message (staff who are logged in, a resident who just sent feedback), a
+response that sets a cookie, uses a CSRF token or a CSP nonce, varies on
+cookies, or is not a plain 200. Pages with a query string (a search, page 2)
+are not stored either, which keeps the number of entries bounded.
+
+The middleware sits just below WhiteNoise: a hit is answered before sessions,
+language, CSRF and authentication run, and without a database query; the
+security and CSP headers are still added by the middleware above it. The
+cached pages use no CSP nonce (they have no inline script), so their policy is
+the same for every response.
+
+Caching is off when ``PAGE_CACHE_SECONDS`` is 0, the default without
+``REDIS_URL``: local memory is one cache per worker process, and a staff edit
+handled by one worker could not reach the others' caches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from http import HTTPStatus
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response
+
+from renovation_portal.context_processors import ELDER_MODE_COOKIE
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "page-cache:generation"
+
+# Pages stored and answered from the cache (URL names).
+CACHED_PAGES = frozenset(
+    {
+        "home",
+        "case-study",
+        "data",
+        "estates:estate-list",
+        "estates:estate-detail",
+        "estates:community-detail",
+        "estates:courtyard-detail",
+        "lanes:lane-list",
+        "lanes:lane-detail",
+        "lanes:event-list",
+        "governance:governance",
+    }
+)
+# Answers that get an ETag (and 304) but are not stored: the calendar feed
+# changes its time stamp on every request, the downloads can be large.
+CONDITIONAL_ONLY = frozenset({"lanes:event-feed", "data-download"})
+
+# Apps whose records the public pages show; a write to any of them bumps the
+# generation.
+PORTAL_APPS = frozenset({"estates", "lanes", "governance", "renovation_portal"})
+
+# Headers the middleware above this one adds to every response anyway.
+NOT_STORED_HEADERS = frozenset({"set-cookie", "content-security-policy"})
+
+
+def enabled() -> bool:
+    return settings.PAGE_CACHE_SECONDS > 0
+
+
+def generation() -> int:
+    """The current generation. A lost key (Redis restarted or evicted it)
+    restarts from the clock, never from a number used before."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        value = cache.get(GENERATION_KEY)
+    return value
+
+
+def bump() -> None:
+    """Make every stored page stale. Never fails the edit that called it."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+    except Exception:  # the cache is down: pages expire by themselves
+        logger.warning("Could not bump the page cache generation", exc_info=True)
+
+
+def record_changed(sender, using=None, **kwargs) -> None:
+    """post_save, post_delete and m2m_changed receiver for every model."""
+    if sender._meta.app_label not in PORTAL_APPS or not enabled():
+        return
+    # Now, so that this request (and a test) sees the change; and again at
+    # commit, so that a page rendered from the old rows while the transaction
+    # was open is not kept under the new generation.
+    bump()
+    transaction.on_commit(bump, using=using)
+
+
+def _anonymous(request) -> bool:
+    cookies = request.COOKIES
+    return (
+        settings.SESSION_COOKIE_NAME not in cookies
+        and getattr(settings, "MESSAGE_COOKIE_NAME", "messages") not in cookies
+    )
+
+
+def _skipped_path(path: str) -> bool:
+    prefixes = (
+        "/api/",
+        "/i18n/",
+        "/" + settings.ADMIN_URL,
+        settings.STATIC_URL,
+        settings.MEDIA_URL,
+    )
+    return path.startswith(prefixes) or path == "/healthz"
+
+
+def _language(request) -> str:
+    """The page's language, as the URL decides it (``i18n_patterns`` with
+    ``prefix_default_language=False``: no prefix is Chinese)."""
+    return translation.get_language_from_path(request.path_info) or (
+        settings.LANGUAGE_CODE
+    )
+
+
+def page_key(request) -> str | None:
+    """The cache key of this request's page (without the generation), or None
+    when it may not be cached."""
+    if not enabled() or request.method not in ("GET", "HEAD"):
+        return None
+    if request.META.get("QUERY_STRING") or not _anonymous(request):
+        return None
+    path = request.path_info
+    if _skipped_path(path):
+        return None
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None  # Django answers 400 on the normal path.
+    parts = (
+        request.scheme,
+        host,
+        request.path,
+        _language(request),
+        request.COOKIES.get(ELDER_MODE_COOKIE) == "1",
+        timezone.localdate().isoformat(),
+    )
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"page-cache:{digest}"
+
+
+def lookup(key: str) -> tuple[int, tuple | None]:
+    """The current generation and the page stored under ``key`` if it was
+    stored in this generation: one round trip to the cache."""
+    found = cache.get_many([GENERATION_KEY, key])
+    current = found.get(GENERATION_KEY)
+    if current is None:
+        return generation(), None
+    entry = found.get(key)
+    if entry is None or entry[0] != current:
+        return current, None
+    return current, entry
+
+
+def _etag(key: str, current: int) -> str:
+    digest = hashlib.sha256(f"{key}:{current}".encode()).hexdigest()
+    return f'"{digest[:32]}"'
+
+
+def _storable(request, response) -> bool:
+    vary = response.get("Vary", "")
+    return (
+        response.status_code == HTTPStatus.OK
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and getattr(request, "_csp_nonce", None) is None
+        and "cookie" not in vary.lower()
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+        and getattr(request, "LANGUAGE_CODE", None) == _language(request)
+    )
+
+
+def _revalidate(response) -> None:
+    # Browsers keep the page but ask each time; shared caches may not keep it,
+    # as it differs by the elder-mode cookie.
+    response["Cache-Control"] = "private, no-cache"
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            key = page_key(request)
+            current, entry = lookup(key) if key else (None, None)
+        except Exception:  # the cache is down: serve without it
+            logger.warning("Page cache unavailable", exc_info=True)
+            key = entry = None
+        if entry is not None:
+            return self._from_cache(request, _etag(key, current), entry)
+
+        response = self.get_response(request)
+        if key is None or response.status_code != HTTPStatus.OK:
+            return response
+        match = getattr(request, "resolver_match", None)
+        view_name = match.view_name if match else ""
+        if view_name not in CACHED_PAGES and view_name not in CONDITIONAL_ONLY:
+            return response
+        storable = view_name in CACHED_PAGES and _storable(request, response)
+        response["ETag"] = _etag(key, current)
+        _revalidate(response)
+        if storable:
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in NOT_STORED_HEADERS
+            ]
+            try:
+                # Stored with the generation read before rendering: if a
+                # record changed meanwhile, this entry is already stale.
+                cache.set(
+                    key,
+                    (current, response.content, headers),
+                    timeout=settings.PAGE_CACHE_SECONDS,
+                )
+            except Exception:
+                logger.warning("Could not store a page", exc_info=True)
+            response["X-Page-Cache"] = "miss"
+        conditional = get_conditional_response(
+            request, etag=response["ETag"], response=response
+        )
+        if conditional is not response:
+            response.close()
+        return conditional
+
+    def _from_cache(self, request, etag, entry):
+        _generation, content, headers = entry
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        response["X-Page-Cache"] = "hit"
+        return get_conditional_response(request, etag=etag, response=response)

@@ -1,0 +1,270 @@
+"""Anonymous page caching and conditional GET (renovation_portal/page_cache.py)."""
+
+from http import HTTPStatus
+
+import pytest
+from django.core.cache import cache
+
+from tests.estates.factories import EstateFactory
+from tests.lanes.factories import LaneFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def estate():
+    return EstateFactory(name_zh_hans="测试小区", name_en="Test Compound")
+
+
+def page(estate, prefix="/en"):
+    return f"{prefix}/estates/{estate.slug}/"
+
+
+def test_second_request_is_served_from_the_cache_without_a_query(
+    client, estate, django_assert_num_queries
+):
+    first = client.get(page(estate))
+    with django_assert_num_queries(0):
+        second = client.get(page(estate))
+
+    assert first["X-Page-Cache"] == "miss"
+    assert second["X-Page-Cache"] == "hit"
+    assert second.status_code == HTTPStatus.OK
+    assert second.content == first.content
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/en/", "/en/estates/", "/en/lanes/", "/en/events/", "/case-study/"]
+)
+def test_public_pages_are_cached(client, path):
+    client.get(path)
+    assert client.get(path)["X-Page-Cache"] == "hit"
+
+
+def test_an_edit_shows_on_the_next_request(client, estate):
+    client.get(page(estate))
+    estate.name_en = "Renamed Compound"
+    estate.save()
+
+    response = client.get(page(estate))
+
+    assert response["X-Page-Cache"] == "miss"
+    assert "Renamed Compound" in response.text
+
+
+def test_an_edit_of_another_record_shows_on_the_next_request(client, estate):
+    lane = LaneFactory(name_en="Test Lane")
+    client.get(lane.get_absolute_url().replace("/lanes/", "/en/lanes/", 1))
+    lane.estates.add(estate)  # m2m_changed
+
+    response = client.get(f"/en/lanes/{lane.slug}/")
+
+    assert "Test Compound" in response.text
+
+
+def test_a_deletion_shows_on_the_next_request(client, estate):
+    assert "Test Compound" in client.get("/en/estates/").text
+    estate.delete()
+
+    assert "Test Compound" not in client.get("/en/estates/").text
+
+
+def test_an_edit_in_the_admin_shows_on_the_next_request(client, admin_client, estate):
+    anonymous = client.__class__()
+    anonymous.get(page(estate))
+    admin_client.post(
+        f"/admin/estates/estate/{estate.pk}/delete/", {"post": "yes"}, follow=True
+    )
+
+    assert anonymous.get(page(estate)).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_languages_do_not_mix(client, estate):
+    chinese = client.get(page(estate, prefix=""))
+    english = client.get(page(estate))
+    chinese_again = client.get(page(estate, prefix=""))
+
+    assert english["X-Page-Cache"] == "miss"
+    assert '<html lang="en">' in english.text
+    assert '<html lang="zh-Hans">' in chinese_again.text
+    assert chinese_again.content == chinese.content
+
+
+def test_unprefixed_page_stays_chinese_for_an_english_browser(client, estate):
+    client.get(page(estate, prefix=""))
+    response = client.get(page(estate, prefix=""), HTTP_ACCEPT_LANGUAGE="en")
+    assert '<html lang="zh-Hans">' in response.text
+
+
+def test_elder_mode_pages_are_kept_apart(client, estate):
+    client.get(page(estate))
+    client.cookies["elder_mode"] = "1"
+
+    response = client.get(page(estate))
+
+    assert response["X-Page-Cache"] == "miss"
+    assert '<body class="elder">' in response.text
+
+
+def test_logged_in_staff_never_get_a_cached_page(client, admin_client, estate):
+    anonymous = client.__class__()
+    anonymous.get(page(estate))
+    response = admin_client.get(page(estate))
+
+    assert "X-Page-Cache" not in response
+
+
+def test_a_page_rendered_for_staff_is_not_kept(admin_client, estate):
+    admin_client.get(page(estate))
+    anonymous = admin_client.__class__()
+
+    assert anonymous.get(page(estate))["X-Page-Cache"] == "miss"
+
+
+def test_a_visitor_with_a_pending_message_is_not_served_from_the_cache(client, estate):
+    client.get(page(estate))
+    client.cookies["messages"] = "something"
+    assert "X-Page-Cache" not in client.get(page(estate))
+
+
+def test_cached_pages_carry_no_csrf_token_and_set_no_cookie(client, estate):
+    client.get(page(estate))
+    response = client.get(page(estate))
+    assert "csrfmiddlewaretoken" not in response.text
+    assert not response.cookies
+
+
+def test_a_search_is_not_cached(client, estate):
+    client.get("/en/estates/?q=test")
+    assert "X-Page-Cache" not in client.get("/en/estates/?q=test")
+
+
+def test_a_missing_page_is_not_cached(client):
+    client.get("/en/estates/no-such-compound/")
+    response = client.get("/en/estates/no-such-compound/")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "X-Page-Cache" not in response
+
+
+def test_cached_pages_keep_the_security_headers(client, estate):
+    client.get(page(estate))
+    response = client.get(page(estate))
+    assert response["X-Page-Cache"] == "hit"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "nonce" not in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_the_api_docs_page_with_its_nonce_is_never_cached(client):
+    first = client.get("/api/docs/")
+    second = client.get("/api/docs/")
+    assert "X-Page-Cache" not in second
+    assert first["Content-Security-Policy"] != second["Content-Security-Policy"]
+
+
+def test_caching_is_off_when_page_cache_seconds_is_zero(client, settings, estate):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get(page(estate))
+    assert "X-Page-Cache" not in client.get(page(estate))
+
+
+# ------------------------------------------------------------------------------
+# Conditional GET
+# ------------------------------------------------------------------------------
+def test_page_answers_304_to_its_etag(client, estate):
+    etag = client.get(page(estate))["ETag"]
+
+    response = client.get(page(estate), HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == HTTPStatus.NOT_MODIFIED
+    assert response.content == b""
+    assert response["ETag"] == etag
+
+
+def test_page_answers_200_to_its_old_etag_after_an_edit(client, estate):
+    etag = client.get(page(estate))["ETag"]
+    estate.name_en = "Renamed Compound"
+    estate.save()
+
+    response = client.get(page(estate), HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == HTTPStatus.OK
+    assert response["ETag"] != etag
+
+
+def test_etag_differs_by_language(client, estate):
+    assert client.get(page(estate))["ETag"] != client.get(page(estate, ""))["ETag"]
+
+
+def test_browsers_revalidate_and_shared_caches_do_not_keep_pages(client, estate):
+    first = client.get(page(estate))
+    second = client.get(page(estate))
+    assert first["Cache-Control"] == second["Cache-Control"] == "private, no-cache"
+
+
+@pytest.mark.parametrize(
+    "path", ["/events.ics", "/en/events.ics", "/data/estates.csv", "/data/lanes.json"]
+)
+def test_feed_and_downloads_answer_304_to_their_etag(client, estate, path):
+    first = client.get(path)
+    assert first.status_code == HTTPStatus.OK
+
+    response = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert response.status_code == HTTPStatus.NOT_MODIFIED
+    assert "X-Page-Cache" not in first  # answered afresh, not stored
+
+
+def test_download_etag_changes_after_an_edit(client, estate):
+    etag = client.get("/data/estates.csv")["ETag"]
+    estate.name_en = "Renamed Compound"
+    estate.save()
+
+    response = client.get("/data/estates.csv", HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_pages_still_answer_when_the_cache_is_down(client, estate, monkeypatch):
+    from renovation_portal import page_cache
+
+    class Down:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise ConnectionError("cache down")
+
+            return fail
+
+    monkeypatch.setattr(page_cache, "cache", Down())
+
+    response = client.get(page(estate))
+    estate.name_en = "Renamed Compound"
+    estate.save()  # the edit itself does not fail
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Renamed Compound" in client.get(page(estate)).text
+
+
+def test_synthetic_data_made_in_bulk_shows_on_cached_pages_at_once(client, estate):
+    from estates.models import Estate
+    from renovation_portal.synthetic import synthetic_data_changed
+
+    client.get("/en/")
+    # Bulk inserts send no signal; the synthetic-data commands call this.
+    Estate.objects.filter(pk=estate.pk).update(is_synthetic=True)
+    synthetic_data_changed()
+
+    response = client.get("/en/")
+
+    assert response["X-Page-Cache"] == "miss"
+    assert "This site contains synthetic test data" in response.text
