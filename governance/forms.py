@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -136,8 +137,10 @@ class ScoreField(forms.TypedChoiceField):
 
     def __init__(self, **kwargs):
         super().__init__(
+            # Lazy: the field is built once, at import, in no particular language.
             choices=[
-                (score.value, f"{score.value} · {score.label}") for score in Score
+                (score.value, format_lazy("{} · {}", score.value, score.label))
+                for score in Score
             ],
             coerce=int,
             widget=forms.RadioSelect,
