@@ -630,7 +630,10 @@ def test_a_survey_needs_a_compound_past_completion_acceptance(english):
 
 
 def test_a_survey_may_not_overlap_another_of_the_same_compound(survey):
-    with pytest.raises(ValidationError, match="already has a survey open"):
+    with (
+        translation.override("en"),
+        pytest.raises(ValidationError, match="already has a survey open"),
+    ):
         Survey(estate=survey.estate, opens_on=timezone.localdate()).full_clean()
 
 
