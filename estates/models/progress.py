@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from renovation_portal.documents import RandomDocumentName, validate_document
 from renovation_portal.models import TimeStampedModel, non_negative
 from renovation_portal.translation import BilingualField
 
@@ -228,7 +229,15 @@ class StepDocument(TimeStampedModel):
         Step, models.CASCADE, related_name="documents", verbose_name=_("step")
     )
     title = BilingualField(models.CharField(_("title"), max_length=200))
-    file = models.FileField(_("file"), upload_to="steps/%Y/")
+    file = models.FileField(
+        _("file"),
+        upload_to=RandomDocumentName("steps"),
+        validators=[validate_document],
+        help_text=_(
+            "PDF, photo (JPEG, PNG, WebP) or Word, Excel or PowerPoint file; "
+            "checked by its content and stored under a random name."
+        ),
+    )
 
     class Meta:
         verbose_name = _("step document")

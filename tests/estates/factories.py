@@ -143,7 +143,9 @@ class StepDocumentFactory(factory.django.DjangoModelFactory):
 
     step = factory.SubFactory(StepFactory)
     title_zh_hans = factory.Sequence(lambda n: f"测试文件{n}")
-    file = factory.django.FileField(filename="test-document.txt", data=b"test")
+    file = factory.django.FileField(
+        filename="test-document.pdf", data=b"%PDF-1.4\n%%EOF\n"
+    )
 
 
 class FundingFactory(factory.django.DjangoModelFactory):
