@@ -182,3 +182,13 @@ class ProgrammeFactFactory(factory.django.DjangoModelFactory):
     key = factory.Sequence(lambda n: f"test-figure-{n}")
     label_zh_hans = factory.Sequence(lambda n: f"测试数字{n}")
     source = "测试来源"
+
+
+class InspectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Inspection
+
+    estate = factory.SubFactory(EstateFactory)
+    kind = models.InspectionKind.MATERIALS
+    findings_zh_hans = factory.Sequence(lambda n: f"测试检查记录{n}")
+    outcome = models.InspectionOutcome.SATISFACTORY
