@@ -7,8 +7,9 @@ import datetime
 from django.db import transaction
 
 from .models import Estate, Procedure, Stage, Step, StepStatus
+from .models.progress import FINISHED_STATUSES
 
-FINISHED = (StepStatus.DONE, StepStatus.NOT_APPLICABLE)
+FINISHED = FINISHED_STATUSES
 
 
 def estate_derive_stage(*, estate: Estate) -> str | None:
@@ -61,7 +62,10 @@ def step_set_status(
     reason_zh_hans: str = "",
     reason_en: str = "",
 ) -> Step:
-    """Change a step's status and move the estate's stage with it."""
+    """Change a step's status and move the estate's stage with it.
+
+    Refused (ValidationError, nothing saved) when the step is marked done
+    while a step it depends on is neither done nor marked not applicable."""
     step.status = status
     if status == StepStatus.DONE:
         step.done_on = done_on or step.done_on

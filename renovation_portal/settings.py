@@ -521,6 +521,8 @@ SURVEY_RATE_WINDOW = int(os.environ.get("SURVEY_RATE_WINDOW", "600"))
 # Checked before a photo is decoded; pixels far below Pillow's 89 million.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", "40000000"))
+# Checked before an attached document (PDF, scan, office file) is read.
+DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 # Days after feedback is closed before `erase_feedback_contacts` deletes the
 # resident's name and phone.
 FEEDBACK_CONTACT_RETENTION_DAYS = int(

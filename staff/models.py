@@ -98,6 +98,7 @@ HISTORY_MODELS = [
     estate_models.WorksItem,
     estate_models.Funding,
     estate_models.Notice,
+    estate_models.Inspection,
     lanes.Lane,
     lanes.LaneFeature,
     lanes.LaneTenant,

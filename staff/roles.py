@@ -58,6 +58,8 @@ COMMUNITY_LOOKUPS = [
 FEEDBACK = "governance.Feedback"
 # Residents' survey answers: read by the community office, never written by staff.
 SURVEY_ANSWERS = "governance.SurveyResponse"
+# Recorded by resident quality supervisors; the community office reads them.
+INSPECTIONS = "estates.Inspection"
 
 # Models the admin shows only as inlines of another page, and the ones kept out
 # of every role (contact details).
@@ -88,12 +90,15 @@ def role_permissions() -> dict[str, list[tuple[str, str]]]:
         ],
         COMMUNITY_STAFF: [
             *grant(COMMUNITY_RECORDS, ALL),
-            *grant([*COMMUNITY_LOOKUPS, SURVEY_ANSWERS], VIEW),
+            *grant([*COMMUNITY_LOOKUPS, SURVEY_ANSWERS, INSPECTIONS], VIEW),
             *grant([FEEDBACK], ("change", "view")),
         ],
-        # The portal has no inspection records yet (issue 6, item 4): until it
-        # does, a supervisor sees the compounds they supervise and nothing else.
-        QUALITY_SUPERVISOR: grant(["estates.Estate"], VIEW),
+        # A supervisor records inspections of the compounds they supervise
+        # and sees those compounds; nothing else (issue 6, item 1).
+        QUALITY_SUPERVISOR: [
+            *grant(["estates.Estate"], VIEW),
+            *grant([INSPECTIONS], EDIT),
+        ],
         VIEWER: grant(portal, VIEW),
     }
 

@@ -117,6 +117,7 @@ SCOPES: dict[str, Scope] = {
     "estates.WorksItem": _ESTATE,
     "estates.Funding": _ESTATE,
     "estates.Notice": _ESTATE,
+    "estates.Inspection": _ESTATE,
     "lanes.Lane": _LANE,
     "lanes.LaneFeature": _through("lane", _LANE),
     "lanes.LaneTenant": _through("lane", _LANE),

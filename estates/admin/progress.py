@@ -107,8 +107,31 @@ def _template_choices():
     return [*BLANK_CHOICE_DASH, *((str(p), c) for p, c in grouped.items())]
 
 
+class StepFormSet(forms.BaseInlineFormSet):
+    """A compound's steps, saved together: a step marked done in the same
+    submission as the steps it depends on is judged against their new status,
+    not the one still in the database."""
+
+    def full_clean(self):
+        pending = {}
+        for form in self.forms:
+            template_id = form.instance.template_id or form.data.get(
+                form.add_prefix("template")
+            )
+            status = form.data.get(form.add_prefix("status"))
+            if template_id and status and not form.data.get(form.add_prefix("DELETE")):
+                try:
+                    pending[int(template_id)] = status
+                except (TypeError, ValueError):
+                    continue
+        for form in self.forms:
+            form.instance.pending_statuses = pending
+        super().full_clean()
+
+
 class StepInline(BilingualTabularInline):
     model = Step
+    formset = StepFormSet
     fields = [
         "number",
         "stage",

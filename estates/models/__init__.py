@@ -7,6 +7,7 @@ from .estates import (
     Stage,
 )
 from .facilities import Facility, FacilityKind, Photo, PhotoKind
+from .inspections import Inspection, InspectionKind, InspectionOutcome
 from .places import (
     ChecklistCategory,
     ChecklistStatus,
@@ -50,6 +51,9 @@ __all__ = [
     "Funding",
     "FundingSource",
     "Honour",
+    "Inspection",
+    "InspectionKind",
+    "InspectionOutcome",
     "MergedCourtyard",
     "Notice",
     "NoticeKind",

@@ -1,8 +1,10 @@
 """The renovation's progress: procedures, steps, works, funding and notices."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from renovation_portal.documents import RandomDocumentName, validate_document
 from renovation_portal.models import TimeStampedModel, non_negative
 from renovation_portal.translation import BilingualField
 
@@ -93,6 +95,9 @@ class StepStatus(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("not applicable")
 
 
+FINISHED_STATUSES = (StepStatus.DONE, StepStatus.NOT_APPLICABLE)
+
+
 class Step(TimeStampedModel):
     """One step of the procedure for one estate."""
 
@@ -170,13 +175,69 @@ class Step(TimeStampedModel):
         self.number = self.template.number
         super().save(*args, **kwargs)
 
+    # Set by a form set that saves several steps of one compound at once (the
+    # compound's page): template id -> the status about to be saved, so that
+    # steps marked done together are judged together.
+    pending_statuses: dict[int, str] | None = None
+
+    def unfinished_prerequisites(self) -> list["Step"]:
+        """This compound's steps that this step's template depends on and that
+        are neither done nor marked not applicable. A template the compound has
+        no step for does not hold it back (the compound does not follow it)."""
+        if not (self.estate_id and self.template_id):
+            return []
+        pending = self.pending_statuses or {}
+        required = (
+            Step.objects.filter(
+                estate_id=self.estate_id,
+                template__in=self.template.depends_on.all(),
+            )
+            .exclude(pk=self.pk)
+            .select_related("template")
+            .order_by("number")
+        )
+        return [
+            step
+            for step in required
+            if pending.get(step.template_id, step.status) not in FINISHED_STATUSES
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.status != StepStatus.DONE:
+            return
+        blocking = self.unfinished_prerequisites()
+        if blocking:
+            names = "; ".join(f"{s.number}. {s.template.name}" for s in blocking)
+            raise ValidationError(
+                {
+                    "status": ValidationError(
+                        _(
+                            "This step cannot be marked done before the steps it "
+                            "depends on are done or marked not applicable: "
+                            "%(steps)s."
+                        ),
+                        code="prerequisites_unfinished",
+                        params={"steps": names},
+                    )
+                }
+            )
+
 
 class StepDocument(TimeStampedModel):
     step = models.ForeignKey(
         Step, models.CASCADE, related_name="documents", verbose_name=_("step")
     )
     title = BilingualField(models.CharField(_("title"), max_length=200))
-    file = models.FileField(_("file"), upload_to="steps/%Y/")
+    file = models.FileField(
+        _("file"),
+        upload_to=RandomDocumentName("steps"),
+        validators=[validate_document],
+        help_text=_(
+            "PDF, photo (JPEG, PNG, WebP) or Word, Excel or PowerPoint file; "
+            "checked by its content and stored under a random name."
+        ),
+    )
 
     class Meta:
         verbose_name = _("step document")

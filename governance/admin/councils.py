@@ -25,6 +25,7 @@ from renovation_portal.admin import (
     fieldset,
     related_count,
 )
+from staff.scopes import scoped
 
 
 class MeetingInline(BilingualTabularInline):
@@ -105,18 +106,38 @@ class MeetingAdmin(BilingualModelAdmin):
     ]
     ordering = ["-held_on"]
     date_hierarchy = "held_on"
+    # In the order a clerk fills it in from the sign-in sheet and notes
+    # (issue 6, item 7): the date starts at today, the council is picked by
+    # typing (only the clerk's own councils are offered) and is filled in when
+    # the clerk has just one.
     fieldsets = [
+        fieldset(None, Meeting, ("kind", "held_on"), "council", "attendees_count"),
         fieldset(
-            None, Meeting, "council", ("kind", "held_on"), "title", "attendees_count"
-        ),
-        fieldset(_("Content"), Meeting, "agenda", "decisions", "follow_ups"),
-        fieldset(
-            _("Minutes"),
+            _("Content"),
             Meeting,
+            "agenda",
             "minutes",
-            description=_("Staff only; never shown on public pages."),
+            "decisions",
+            "follow_ups",
+            description=_(
+                "The agenda and decisions are shown on public pages; the minutes "
+                "and follow-up items are for staff only. Never list who attended."
+            ),
         ),
+        fieldset(_("Title"), Meeting, "title", classes=["collapse"]),
     ]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if "council" not in initial:
+            councils = list(
+                scoped(Council.objects.all(), request.user).values_list(
+                    "pk", flat=True
+                )[:2]
+            )
+            if len(councils) == 1:
+                initial["council"] = councils[0]
+        return initial
 
 
 class SubTeamInline(BilingualTabularInline):

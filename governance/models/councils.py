@@ -1,6 +1,7 @@
 """Councils and their meetings, organisations and volunteer teams, mediation, awards."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from estates.models import Community, Estate, MergedCourtyard, Subdistrict
@@ -92,8 +93,10 @@ class Meeting(TimeStampedModel):
         Council, models.CASCADE, related_name="meetings", verbose_name=_("council")
     )
     kind = models.CharField(_("kind"), max_length=24, choices=MeetingKind.choices)
-    held_on = models.DateField(_("date"))
+    held_on = models.DateField(_("date"), default=timezone.localdate)
     title = BilingualField(models.CharField(_("title"), max_length=200, blank=True))
+    # A number only: who attended is never recorded in a field of its own, and
+    # minutes that name people are never shown publicly.
     attendees_count = models.PositiveIntegerField(
         _("number of attendees"), null=True, blank=True
     )

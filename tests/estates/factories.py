@@ -143,7 +143,9 @@ class StepDocumentFactory(factory.django.DjangoModelFactory):
 
     step = factory.SubFactory(StepFactory)
     title_zh_hans = factory.Sequence(lambda n: f"测试文件{n}")
-    file = factory.django.FileField(filename="test-document.txt", data=b"test")
+    file = factory.django.FileField(
+        filename="test-document.pdf", data=b"%PDF-1.4\n%%EOF\n"
+    )
 
 
 class FundingFactory(factory.django.DjangoModelFactory):
@@ -180,3 +182,13 @@ class ProgrammeFactFactory(factory.django.DjangoModelFactory):
     key = factory.Sequence(lambda n: f"test-figure-{n}")
     label_zh_hans = factory.Sequence(lambda n: f"测试数字{n}")
     source = "测试来源"
+
+
+class InspectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Inspection
+
+    estate = factory.SubFactory(EstateFactory)
+    kind = models.InspectionKind.MATERIALS
+    findings_zh_hans = factory.Sequence(lambda n: f"测试检查记录{n}")
+    outcome = models.InspectionOutcome.SATISFACTORY

@@ -23,6 +23,7 @@ from tests.estates.factories import (
     FacilityFactory,
     FundingFactory,
     HonourFactory,
+    InspectionFactory,
     MergedCourtyardFactory,
     NoticeFactory,
     PhotoFactory,
@@ -109,6 +110,7 @@ def make_one_of_each():
     WorksItemFactory(estate=estate, planned_quantity=10, done_quantity=4)
     FundingFactory(estate=estate, amount_yuan=1000)
     NoticeFactory(estate=estate)
+    InspectionFactory(estate=estate)
     PhotoFactory(estate=estate)
     ProgrammeFactFactory(subdistrict=subdistrict, value=59)
     facility = FacilityFactory(subdistrict=subdistrict, community=community)

@@ -80,7 +80,12 @@ def test_only_subdistrict_administrators_may_revert():
     assert holders == [SUBDISTRICT_ADMINISTRATOR]
 
 
-def test_quality_supervisors_see_compounds_only():
+def test_quality_supervisors_record_inspections_and_see_compounds_only():
     call_command("setup_roles", verbosity=0)
 
-    assert _permissions()[QUALITY_SUPERVISOR] == ["view_estate"]
+    assert _permissions()[QUALITY_SUPERVISOR] == [
+        "add_inspection",
+        "change_inspection",
+        "view_estate",
+        "view_inspection",
+    ]
