@@ -251,6 +251,8 @@ class Answer:
     body: bytes
     seconds: float
     error: str = ""
+    # "hit" when the page cache answered (renovation_portal/page_cache.py).
+    page_cache: str = ""
 
     def json(self):
         return json.loads(self.body)
@@ -278,7 +280,12 @@ def request(
         )
         response = connection.getresponse()
         data = response.read()
-        return Answer(response.status, data, time.monotonic() - started)
+        return Answer(
+            response.status,
+            data,
+            time.monotonic() - started,
+            page_cache=response.getheader("X-Page-Cache", ""),
+        )
     except (OSError, http.client.HTTPException) as error:
         return Answer(0, b"", time.monotonic() - started, type(error).__name__)
     finally:
