@@ -76,12 +76,25 @@ CONDITIONAL_ONLY = frozenset({"lanes:event-feed", "data-download"})
 # generation.
 PORTAL_APPS = frozenset({"estates", "lanes", "governance", "renovation_portal"})
 
+# Figures kept under a generation expire after ten minutes at most even if no
+# write bumps it (a change made outside Django).
+VALUE_SECONDS = 10 * 60
+
 # Headers the middleware above this one adds to every response anyway.
 NOT_STORED_HEADERS = frozenset({"set-cookie", "content-security-policy"})
 
 
 def enabled() -> bool:
     return settings.PAGE_CACHE_SECONDS > 0
+
+
+def generation_kept() -> bool:
+    """Whether writes bump the generation: when pages are cached, or when the
+    cache is shared by every worker (Redis), so that figures kept under the
+    generation (:func:`per_generation`) reach them all and go stale together.
+    Local memory without page caching keeps nothing: each worker would miss
+    the others' edits."""
+    return enabled() or bool(settings.REDIS_URL)
 
 
 def generation() -> int:
@@ -106,13 +119,42 @@ def bump() -> None:
 
 def record_changed(sender, using=None, **kwargs) -> None:
     """post_save, post_delete and m2m_changed receiver for every model."""
-    if sender._meta.app_label not in PORTAL_APPS or not enabled():
+    if sender._meta.app_label not in PORTAL_APPS or not generation_kept():
         return
     # Now, so that this request (and a test) sees the change; and again at
     # commit, so that a page rendered from the old rows while the transaction
     # was open is not kept under the new generation.
     bump()
     transaction.on_commit(bump, using=using)
+
+
+def per_generation(name: str, compute):
+    """``compute()``, worked out at most once per generation: costly figures
+    (exact counts over every compound) that many pages show, even pages
+    rendered afresh. The value is stored with the generation read before
+    computing it, like a page, so a write during the computation leaves it
+    stale, and the next request after an edit computes it again. Without a
+    kept generation, or with the cache down, it is computed every time."""
+    if not generation_kept():
+        return compute()
+    key = f"page-cache:value:{name}"
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+        current = found.get(GENERATION_KEY)
+        if current is None:
+            current = generation()
+        entry = found.get(key)
+        if entry is not None and entry[0] == current:
+            return entry[1]
+    except Exception:
+        logger.warning("Page cache unavailable", exc_info=True)
+        return compute()
+    value = compute()
+    try:
+        cache.set(key, (current, value), timeout=VALUE_SECONDS)
+    except Exception:
+        logger.warning("Could not store a value", exc_info=True)
+    return value
 
 
 def _anonymous(request) -> bool:
