@@ -18,7 +18,8 @@ What is never stored: a response to a visitor with a session or a pending
 message (staff who are logged in, a resident who just sent feedback), a
 response that sets a cookie, uses a CSRF token or a CSP nonce, varies on
 cookies, or is not a plain 200. Pages with a query string (a search, page 2)
-are not stored either, which keeps the number of entries bounded.
+are not stored either, which keeps the number of entries bounded; of those,
+only the feed and downloads get an ETag (``/events.ics?subdistrict=…``).
 
 The middleware sits just below WhiteNoise: a hit is answered before sessions,
 language, CSRF and authentication run, and without a database query; the
@@ -189,7 +190,7 @@ def page_key(request) -> str | None:
     when it may not be cached."""
     if not enabled() or request.method not in ("GET", "HEAD"):
         return None
-    if request.META.get("QUERY_STRING") or not _anonymous(request):
+    if not _anonymous(request):
         return None
     path = request.path_info
     if _skipped_path(path):
@@ -202,6 +203,7 @@ def page_key(request) -> str | None:
         request.scheme,
         host,
         request.path,
+        request.META.get("QUERY_STRING", ""),
         _language(request),
         request.COOKIES.get(ELDER_MODE_COOKIE) == "1",
         timezone.localdate().isoformat(),
@@ -256,7 +258,12 @@ class PageCacheMiddleware:
     def __call__(self, request):
         try:
             key = page_key(request)
-            current, entry = lookup(key) if key else (None, None)
+            if key is None:
+                current, entry = None, None
+            elif request.META.get("QUERY_STRING"):
+                current, entry = generation(), None  # never stored
+            else:
+                current, entry = lookup(key)
         except Exception:  # the cache is down: serve without it
             logger.warning("Page cache unavailable", exc_info=True)
             key = entry = None
@@ -268,9 +275,16 @@ class PageCacheMiddleware:
             return response
         match = getattr(request, "resolver_match", None)
         view_name = match.view_name if match else ""
-        if view_name not in CACHED_PAGES and view_name not in CONDITIONAL_ONLY:
+        with_query = bool(request.META.get("QUERY_STRING"))
+        if view_name not in CONDITIONAL_ONLY and (
+            with_query or view_name not in CACHED_PAGES
+        ):
             return response
-        storable = view_name in CACHED_PAGES and _storable(request, response)
+        storable = (
+            view_name in CACHED_PAGES
+            and not with_query
+            and _storable(request, response)
+        )
         response["ETag"] = _etag(key, current)
         _revalidate(response)
         if storable:

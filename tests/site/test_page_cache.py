@@ -315,3 +315,22 @@ def test_counts_are_kept_with_redis_even_when_pages_are_not(client, settings, es
     FacilityFactory()
 
     assert "<dt>Facilities in the register</dt><dd>1</dd>" in fresh_home(client, 2)
+
+
+def test_a_subdistrict_feed_answers_304_to_its_own_etag_only(client, estate):
+    from tests.lanes.factories import EventFactory
+
+    event = EventFactory()
+    path = f"/events.ics?subdistrict={event.subdistrict.slug}"
+    first = client.get(path)
+
+    again = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    whole = client.get("/events.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == HTTPStatus.NOT_MODIFIED
+    assert whole.status_code == HTTPStatus.OK
+    event.title_zh_hans = "改名的活动"
+    event.save()
+    changed = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == HTTPStatus.OK
+    assert "改名的活动" in changed.getvalue().decode()
