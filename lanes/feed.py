@@ -12,7 +12,7 @@ neither builds megabytes in a worker's memory nor keeps it busy for seconds:
 - at most ``FEED_LIMIT`` events, in the order they were recorded; a
   subdistrict's own feed (``/events.ics?subdistrict=<slug>``) is the one to
   subscribe to at that scale;
-- the text is sent in chunks of about ``CHUNK_BYTES`` as the events are read.
+- the text is made and sent in chunks of about ``CHUNK_BYTES``.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def calendar_stream(
     page_url: str,
 ) -> Iterator[bytes]:
     """The same VCALENDAR as :func:`calendar_build`, as chunks of bytes made
-    while ``events`` is read. The time zone comes first, always."""
+    one after the other. The time zone comes first, always."""
     end = b"END:VCALENDAR\r\n"
     chunk = [
         _calendar_shell().to_ical().removesuffix(end) + _vtimezone(settings.TIME_ZONE)

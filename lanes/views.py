@@ -73,7 +73,9 @@ def event_feed(request):
         events = events.filter(subdistrict=subdistrict)
     today = timezone.localdate()
     chunks = calendar_stream(
-        feed_events(events, today=today).iterator(chunk_size=500),
+        # At most FEED_LIMIT rows, read here: the database is not touched
+        # while the text is sent.
+        list(feed_events(events, today=today)),
         today=today,
         now=timezone.now(),
         page_url=request.build_absolute_uri(reverse("lanes:event-list")),

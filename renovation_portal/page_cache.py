@@ -251,6 +251,16 @@ def _revalidate(response) -> None:
     response["Cache-Control"] = "private, no-cache"
 
 
+def _discard(response) -> None:
+    """Close a response answered by a 304 instead (its file, its generator)
+    without ``response.close()``, which also sends ``request_finished``: the
+    request is not over, and that signal closes the database connection it
+    still uses (``close_old_connections``)."""
+    for closer in response._resource_closers:
+        closer()
+    response._resource_closers.clear()
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -308,7 +318,7 @@ class PageCacheMiddleware:
             request, etag=response["ETag"], response=response
         )
         if conditional is not response:
-            response.close()
+            _discard(response)
         return conditional
 
     def _from_cache(self, request, etag, entry):

@@ -323,9 +323,11 @@ def test_a_subdistrict_feed_answers_304_to_its_own_etag_only(client, estate):
     event = EventFactory()
     path = f"/events.ics?subdistrict={event.subdistrict.slug}"
     first = client.get(path)
+    first.getvalue()  # streamed: read it, as a browser would
 
     again = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
     whole = client.get("/events.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+    whole.getvalue()
 
     assert again.status_code == HTTPStatus.NOT_MODIFIED
     assert whole.status_code == HTTPStatus.OK
