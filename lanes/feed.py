@@ -3,21 +3,37 @@
 Built with the ``icalendar`` library. One VEVENT per event, recurring events
 with an RRULE whose dates match ``lanes.calendar``. The text is in the active
 language, so ``/events.ics`` is Chinese and ``/en/events.ics`` English.
+
+Bounded and streamed, so that a national register (10,000 events and more)
+neither builds megabytes in a worker's memory nor keeps it busy for seconds:
+
+- events over more than ``FEED_PAST_DAYS`` days ago are left out (a recurring
+  event with no last date never is: its RRULE gives the coming dates);
+- at most ``FEED_LIMIT`` events, in the order they were recorded; a
+  subdistrict's own feed (``/events.ics?subdistrict=<slug>``) is the one to
+  subscribe to at that scale;
+- the text is made and sent in chunks of about ``CHUNK_BYTES``.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import icalendar
 from django.conf import settings
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .calendar import Rule, last_occurrence, occurrences
 from .models import Event, Recurrence
+
+FEED_PAST_DAYS = 90
+FEED_LIMIT = 200
+CHUNK_BYTES = 64 * 1024
 
 # UIDs must stay the same whatever host serves the feed (RFC 5545, 3.8.4.7).
 UID_DOMAIN = "events.renovation-portal.liyanglu.hebi"
@@ -29,14 +45,50 @@ def event_uid(event: Event) -> str:
     return f"{event.slug}@{UID_DOMAIN}"
 
 
-def calendar_build(
+def feed_events(events: QuerySet[Event], *, today: datetime.date) -> QuerySet[Event]:
+    """The events the feed holds (see the module's docstring): one query."""
+    since = today - datetime.timedelta(days=FEED_PAST_DAYS)
+    ongoing = Q(ends_on__isnull=True) & (
+        ~Q(recurrence=Recurrence.ONCE) | Q(starts_on__gte=since)
+    )
+    return events.filter(Q(ends_on__gte=since) | ongoing).order_by("pk")[:FEED_LIMIT]
+
+
+def calendar_stream(
     events: Iterable[Event],
     *,
     today: datetime.date,
     now: datetime.datetime,
     page_url: str,
-) -> icalendar.Calendar:
-    """A VCALENDAR holding every event; ``page_url`` is the events page."""
+) -> Iterator[bytes]:
+    """The same VCALENDAR as :func:`calendar_build`, as chunks of bytes made
+    one after the other. The time zone comes first, always."""
+    end = b"END:VCALENDAR\r\n"
+    chunk = [
+        _calendar_shell().to_ical().removesuffix(end) + _vtimezone(settings.TIME_ZONE)
+    ]
+    size = len(chunk[0])
+    for event in events:
+        vevent = _vevent(event, today=today, now=now, page_url=page_url)
+        if vevent is None:
+            continue
+        text = vevent.to_ical()
+        chunk.append(text)
+        size += len(text)
+        if size >= CHUNK_BYTES:
+            yield b"".join(chunk)
+            chunk, size = [], 0
+    chunk.append(end)
+    yield b"".join(chunk)
+
+
+@functools.cache
+def _vtimezone(tzid: str) -> bytes:
+    # Working out the transitions takes icalendar tens of milliseconds.
+    return icalendar.Timezone.from_tzid(tzid).to_ical()
+
+
+def _calendar_shell() -> icalendar.Calendar:
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -51,6 +103,18 @@ def calendar_build(
         parameters={"VALUE": "DURATION"},
     )
     cal.add("x-published-ttl", "PT12H")
+    return cal
+
+
+def calendar_build(
+    events: Iterable[Event],
+    *,
+    today: datetime.date,
+    now: datetime.datetime,
+    page_url: str,
+) -> icalendar.Calendar:
+    """A VCALENDAR holding every event; ``page_url`` is the events page."""
+    cal = _calendar_shell()
     for event in events:
         vevent = _vevent(event, today=today, now=now, page_url=page_url)
         if vevent is not None:

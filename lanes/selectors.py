@@ -60,3 +60,10 @@ def lanes_located():
 
 def events_recently_updated(*, limit: int) -> list[Event]:
     return list(event_list().order_by("-updated_at", "-pk")[:limit])
+
+
+def subdistrict_with_events(slug: str):
+    """The subdistrict at ``slug`` for its events feed, or None."""
+    from estates.models import Subdistrict
+
+    return Subdistrict.objects.filter(slug=slug).only("pk").first()

@@ -18,7 +18,8 @@ What is never stored: a response to a visitor with a session or a pending
 message (staff who are logged in, a resident who just sent feedback), a
 response that sets a cookie, uses a CSRF token or a CSP nonce, varies on
 cookies, or is not a plain 200. Pages with a query string (a search, page 2)
-are not stored either, which keeps the number of entries bounded.
+are not stored either, which keeps the number of entries bounded; of those,
+only the feed and downloads get an ETag (``/events.ics?subdistrict=…``).
 
 The middleware sits just below WhiteNoise: a hit is answered before sessions,
 language, CSRF and authentication run, and without a database query; the
@@ -76,12 +77,25 @@ CONDITIONAL_ONLY = frozenset({"lanes:event-feed", "data-download"})
 # generation.
 PORTAL_APPS = frozenset({"estates", "lanes", "governance", "renovation_portal"})
 
+# Figures kept under a generation expire after ten minutes at most even if no
+# write bumps it (a change made outside Django).
+VALUE_SECONDS = 10 * 60
+
 # Headers the middleware above this one adds to every response anyway.
 NOT_STORED_HEADERS = frozenset({"set-cookie", "content-security-policy"})
 
 
 def enabled() -> bool:
     return settings.PAGE_CACHE_SECONDS > 0
+
+
+def generation_kept() -> bool:
+    """Whether writes bump the generation: when pages are cached, or when the
+    cache is shared by every worker (Redis), so that figures kept under the
+    generation (:func:`per_generation`) reach them all and go stale together.
+    Local memory without page caching keeps nothing: each worker would miss
+    the others' edits."""
+    return enabled() or bool(settings.REDIS_URL)
 
 
 def generation() -> int:
@@ -106,13 +120,42 @@ def bump() -> None:
 
 def record_changed(sender, using=None, **kwargs) -> None:
     """post_save, post_delete and m2m_changed receiver for every model."""
-    if sender._meta.app_label not in PORTAL_APPS or not enabled():
+    if sender._meta.app_label not in PORTAL_APPS or not generation_kept():
         return
     # Now, so that this request (and a test) sees the change; and again at
     # commit, so that a page rendered from the old rows while the transaction
     # was open is not kept under the new generation.
     bump()
     transaction.on_commit(bump, using=using)
+
+
+def per_generation(name: str, compute):
+    """``compute()``, worked out at most once per generation: costly figures
+    (exact counts over every compound) that many pages show, even pages
+    rendered afresh. The value is stored with the generation read before
+    computing it, like a page, so a write during the computation leaves it
+    stale, and the next request after an edit computes it again. Without a
+    kept generation, or with the cache down, it is computed every time."""
+    if not generation_kept():
+        return compute()
+    key = f"page-cache:value:{name}"
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+        current = found.get(GENERATION_KEY)
+        if current is None:
+            current = generation()
+        entry = found.get(key)
+        if entry is not None and entry[0] == current:
+            return entry[1]
+    except Exception:
+        logger.warning("Page cache unavailable", exc_info=True)
+        return compute()
+    value = compute()
+    try:
+        cache.set(key, (current, value), timeout=VALUE_SECONDS)
+    except Exception:
+        logger.warning("Could not store a value", exc_info=True)
+    return value
 
 
 def _anonymous(request) -> bool:
@@ -147,7 +190,7 @@ def page_key(request) -> str | None:
     when it may not be cached."""
     if not enabled() or request.method not in ("GET", "HEAD"):
         return None
-    if request.META.get("QUERY_STRING") or not _anonymous(request):
+    if not _anonymous(request):
         return None
     path = request.path_info
     if _skipped_path(path):
@@ -160,6 +203,7 @@ def page_key(request) -> str | None:
         request.scheme,
         host,
         request.path,
+        request.META.get("QUERY_STRING", ""),
         _language(request),
         request.COOKIES.get(ELDER_MODE_COOKIE) == "1",
         timezone.localdate().isoformat(),
@@ -207,6 +251,16 @@ def _revalidate(response) -> None:
     response["Cache-Control"] = "private, no-cache"
 
 
+def _discard(response) -> None:
+    """Close a response answered by a 304 instead (its file, its generator)
+    without ``response.close()``, which also sends ``request_finished``: the
+    request is not over, and that signal closes the database connection it
+    still uses (``close_old_connections``)."""
+    for closer in response._resource_closers:
+        closer()
+    response._resource_closers.clear()
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -214,7 +268,12 @@ class PageCacheMiddleware:
     def __call__(self, request):
         try:
             key = page_key(request)
-            current, entry = lookup(key) if key else (None, None)
+            if key is None:
+                current, entry = None, None
+            elif request.META.get("QUERY_STRING"):
+                current, entry = generation(), None  # never stored
+            else:
+                current, entry = lookup(key)
         except Exception:  # the cache is down: serve without it
             logger.warning("Page cache unavailable", exc_info=True)
             key = entry = None
@@ -226,9 +285,16 @@ class PageCacheMiddleware:
             return response
         match = getattr(request, "resolver_match", None)
         view_name = match.view_name if match else ""
-        if view_name not in CACHED_PAGES and view_name not in CONDITIONAL_ONLY:
+        with_query = bool(request.META.get("QUERY_STRING"))
+        if view_name not in CONDITIONAL_ONLY and (
+            with_query or view_name not in CACHED_PAGES
+        ):
             return response
-        storable = view_name in CACHED_PAGES and _storable(request, response)
+        storable = (
+            view_name in CACHED_PAGES
+            and not with_query
+            and _storable(request, response)
+        )
         response["ETag"] = _etag(key, current)
         _revalidate(response)
         if storable:
@@ -252,7 +318,7 @@ class PageCacheMiddleware:
             request, etag=response["ETag"], response=response
         )
         if conditional is not response:
-            response.close()
+            _discard(response)
         return conditional
 
     def _from_cache(self, request, etag, entry):

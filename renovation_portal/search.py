@@ -176,13 +176,16 @@ def search_grams(texts: Iterable[str]) -> set[str]:
     return grams
 
 
-def query_grams(text: str) -> list[str]:
-    """The gram to look up for a normalised query: its first one.
+# How many of a long query's grams are weighed against each other (spread
+# over the query), and up to how many rows each is counted.
+GRAM_CANDIDATES = 8
 
-    A name's start is its rarest part (the end is 苑, 小区, ``yuan``…), so the
-    first gram gives the fewest candidates. Empty when the query is too short
-    to have a gram (one Chinese character, one or two letters); the caller
-    then falls back to a plain LIKE.
-    """
-    grams = _grams(text)
-    return grams[:1]
+
+def candidate_grams(text: str) -> list[str]:
+    """The distinct grams of a normalised query worth weighing, in query order:
+    all of them, or ``GRAM_CANDIDATES`` spread over a long query."""
+    grams = list(dict.fromkeys(_grams(text)))
+    if len(grams) <= GRAM_CANDIDATES:
+        return grams
+    step = len(grams) / GRAM_CANDIDATES
+    return [grams[int(i * step)] for i in range(GRAM_CANDIDATES)]

@@ -24,6 +24,7 @@ from estates.models import Estate, Facility, MergedCourtyard, Stage
 from governance import selectors as governance_selectors
 from governance.models import Award, Council, Integration, Organisation
 from lanes import selectors as lane_selectors
+from renovation_portal import page_cache
 from renovation_portal.context_processors import ELDER_MODE_COOKIE
 from renovation_portal.counting import count_each
 
@@ -130,7 +131,14 @@ def _sources(facts) -> list[str]:
 
 
 def _register_counts() -> dict[str, int]:
-    """Every count the home page and the case study show, in one query."""
+    """Every count the home page and the case study show, in one query, made
+    at most once per data change (exact counts over every compound are
+    costly at scale): kept under the page cache's generation, which every
+    portal save or delete bumps, so a staff edit shows at once."""
+    return page_cache.per_generation("register-counts", _count_registers)
+
+
+def _count_registers() -> dict[str, int]:
     return count_each(
         {
             "courtyards": MergedCourtyard.objects.all(),
@@ -178,7 +186,9 @@ def _integration_panels(
 
 
 def _stage_rows() -> list[dict]:
-    counts = estate_selectors.estate_stage_counts()
+    counts = page_cache.per_generation(
+        "estate-stage-counts", estate_selectors.estate_stage_counts
+    )
     stages = [*Stage.choices, (None, _("Stage not disclosed"))]
     return [
         {"key": stage or "unknown", "label": label, "count": counts[stage]}

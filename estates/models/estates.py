@@ -253,7 +253,9 @@ class Estate(SlugFromNameMixin, TimeStampedModel):
             models.Index(fields=["year_built"], name="estate_year_built"),
             models.Index(fields=["households"], name="estate_households"),
             models.Index(fields=["floor_area_m2"], name="estate_floor_area"),
-            models.Index(fields=["updated_at"], name="estate_updated_at"),
+            # "What's new" on the home page: the latest edits, ties by id (bulk
+            # inserts share one time stamp).
+            models.Index(fields=["updated_at", "id"], name="estate_updated_order"),
         ]
 
     def __str__(self):

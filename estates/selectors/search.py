@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from renovation_portal.search import normalize, query_grams
+from renovation_portal.search import candidate_grams, normalize
 
 from ..models import (
     Estate,
@@ -21,6 +21,8 @@ from .estates import estate_list
 # reaches the database.
 MAX_QUERY_LENGTH = 100
 SEARCH_KEYS = ("search_hanzi", "search_pinyin", "search_initials", "search_latin")
+# A gram's estates are counted up to this many when choosing the rarest one.
+GRAM_COUNT_CAP = 200
 
 
 class Rank(models.IntegerChoices):
@@ -49,11 +51,14 @@ def estate_search(
     query filters nothing. Plain ``LIKE`` only, so it runs on SQLite and
     PostgreSQL alike.
 
-    The query's first gram (two Chinese characters, or three letters) is
-    looked up in the estates' index grams (EstateSearchGram) first, so the
-    ``LIKE`` tests run on a few candidates rather than on every row; a query
-    too short to have a gram (one character, two letters) is tested on every
-    row. The address is matched through its grams, folded like the keys.
+    The query's rarest gram (two Chinese characters, or three letters; see
+    :func:`rarest_gram`) is looked up in the estates' index grams
+    (EstateSearchGram) first, so the ``LIKE`` tests run on a few candidates
+    rather than on every row; a query too short to have a gram (one
+    character, two letters) is tested on every row. The address is matched
+    through its grams, folded like the keys. Every matching estate holds
+    every gram of the query, so which gram is looked up changes the cost,
+    never the result.
     """
     queryset = estate_list() if queryset is None else queryset
     text = normalize(query)[:MAX_QUERY_LENGTH]
@@ -67,7 +72,7 @@ def estate_search(
         default=Value(Rank.ADDRESS),
         output_field=IntegerField(),
     )
-    grams = query_grams(text)
+    grams = rarest_gram(text)
     for gram in grams:
         queryset = queryset.filter(
             pk__in=EstateSearchGram.objects.filter(gram=gram).values("estate_id")
@@ -82,3 +87,30 @@ def estate_search(
     return queryset.annotate(search_rank=rank).order_by(
         "search_rank", "name_zh_hans", "pk"
     )
+
+
+def rarest_gram(text: str) -> list[str]:
+    """The gram of a normalised query that the fewest estates hold, as a list
+    of one (empty when the query has no gram).
+
+    A long query's first gram is often common (``ley`` of ``leyueyaju`` starts
+    thousands of names) while a gram across two syllables (``eyu``) is rare.
+    Each candidate's estates are counted up to ``GRAM_COUNT_CAP`` in one
+    query that reads at most that many index entries per gram, so the choice
+    costs little even when every gram is common. Ties go to the earlier gram.
+    """
+    grams = candidate_grams(text)
+    if len(grams) <= 1:
+        return grams
+    alias = router.db_for_read(EstateSearchGram)
+    table = connections[alias].ops.quote_name(EstateSearchGram._meta.db_table)
+    counted = ", ".join(
+        f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE gram = %s LIMIT %s) t{i})"
+        for i in range(len(grams))
+    )
+    params = [value for gram in grams for value in (gram, GRAM_COUNT_CAP)]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"SELECT {counted}", params)
+        counts = cursor.fetchone()
+    rarest = min(range(len(grams)), key=lambda i: counts[i])
+    return [grams[rarest]]

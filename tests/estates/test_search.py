@@ -128,3 +128,38 @@ def test_search_page_answers_any_query(client, named_estates, query):
     response = client.get("/estates/", {"q": query})
     assert response.status_code == HTTPStatus.OK
     assert b"<script>" not in response.content
+
+
+def test_a_long_query_is_looked_up_by_its_rarest_gram():
+    from estates.selectors.search import rarest_gram
+
+    for name in ("乐园小区", "乐园新村", "乐园花苑"):
+        EstateFactory(name_zh_hans=name)
+    EstateFactory(name_zh_hans="乐悦雅居")
+
+    # "ley" starts every name; a gram further on is held by one estate only.
+    assert rarest_gram("leyueyaju") != ["ley"]
+    assert _names(estate_search(query="leyueyaju")) == ["乐悦雅居"]
+    assert sorted(_names(estate_search(query="leyuan"))) == sorted(
+        ["乐园小区", "乐园新村", "乐园花苑"]
+    )
+
+
+def test_a_query_of_one_gram_is_looked_up_without_counting(
+    django_assert_num_queries,
+):
+    from estates.selectors.search import rarest_gram
+
+    EstateFactory(name_zh_hans="九大院")
+    with django_assert_num_queries(0):
+        assert rarest_gram("jdy") == ["jdy"]
+        assert rarest_gram("九大") == ["九大"]
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_a_long_query_costs_the_same_queries_however_many_estates(
+    rows, django_assert_max_num_queries
+):
+    EstateFactory.create_batch(rows, name_zh_hans="乐园小区")
+    with django_assert_max_num_queries(2):
+        assert list(estate_search(query="leyuanxiaoqu" * 9)) == []

@@ -33,7 +33,8 @@ def monthly(day, **kwargs):
 
 
 def parse(response):
-    return icalendar.Calendar.from_ical(response.content)
+    # getvalue(): the feed is streamed.
+    return icalendar.Calendar.from_ical(response.getvalue())
 
 
 def vevents(response):
@@ -327,10 +328,11 @@ def test_feed_event_with_unknown_start_begins_on_the_next_date_all_day(client, t
 
 
 def test_feed_undated_event_that_has_ended_starts_on_its_last_date(client, today):
-    EventFactory(starts_on=None, ends_on=D(2026, 6, 30))
+    # Ended within the feed's window (lanes.feed.FEED_PAST_DAYS).
+    EventFactory(starts_on=None, ends_on=D(2026, 10, 30))
     event = vevents(client.get("/events.ics"))[0]
-    assert event.decoded("DTSTART") == D(2026, 6, 27)
-    assert event["RRULE"]["UNTIL"] == [D(2026, 6, 30)]
+    assert event.decoded("DTSTART") == D(2026, 10, 24)
+    assert event["RRULE"]["UNTIL"] == [D(2026, 10, 30)]
 
 
 def test_feed_recurring_event_starts_on_its_first_date_on_or_after_starts_on(
@@ -389,4 +391,81 @@ def test_feed_queries_stay_constant(client, today, rows, django_assert_max_num_q
     EventFactory.create_batch(rows, lane=LaneFactory())
     with django_assert_max_num_queries(1):
         response = client.get("/events.ics")
+        assert len(vevents(response)) == rows  # read inside: it is streamed
     assert response.status_code == HTTPStatus.OK
+
+
+def test_feed_is_streamed(client, today):
+    EventFactory()
+    assert client.get("/events.ics").streaming
+
+
+def test_feed_leaves_out_events_over_long_ago(client, today):
+    from lanes.feed import FEED_PAST_DAYS
+
+    EventFactory(
+        title_zh_hans="早已结束",
+        recurrence=Recurrence.ONCE,
+        weekday=None,
+        starts_on=TODAY - datetime.timedelta(days=FEED_PAST_DAYS + 1),
+    )
+    EventFactory(
+        title_zh_hans="刚结束",
+        recurrence=Recurrence.ONCE,
+        weekday=None,
+        starts_on=TODAY - datetime.timedelta(days=FEED_PAST_DAYS),
+    )
+    EventFactory(
+        title_zh_hans="每周一次的旧活动",
+        starts_on=D(2024, 1, 6),
+        ends_on=TODAY - datetime.timedelta(days=FEED_PAST_DAYS + 1),
+    )
+    EventFactory(title_zh_hans="每周一次", starts_on=D(2024, 1, 6))
+
+    titles = {str(e["SUMMARY"]) for e in vevents(client.get("/events.ics"))}
+
+    assert titles == {"刚结束", "每周一次"}
+
+
+def test_feed_stops_at_its_limit(client, today, monkeypatch):
+    from lanes import feed
+
+    monkeypatch.setattr(feed, "FEED_LIMIT", 2)
+    EventFactory.create_batch(3)
+
+    assert len(vevents(client.get("/events.ics"))) == 2
+
+
+def test_feed_of_one_subdistrict_holds_its_events_only(client, today):
+    from tests.estates.factories import SubdistrictFactory
+
+    here, there = SubdistrictFactory(), SubdistrictFactory()
+    EventFactory(subdistrict=here, title_zh_hans="本街道活动")
+    EventFactory(subdistrict=there, title_zh_hans="别的街道活动")
+
+    response = client.get(f"/events.ics?subdistrict={here.slug}")
+
+    assert [str(e["SUMMARY"]) for e in vevents(response)] == ["本街道活动"]
+
+
+def test_feed_of_an_unknown_subdistrict_is_not_found(client, today):
+    response = client.get("/en/events.ics?subdistrict=nowhere")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_events_page_links_each_subdistricts_feed(client, today):
+    from tests.estates.factories import SubdistrictFactory
+
+    here, there = SubdistrictFactory(), SubdistrictFactory()
+    EventFactory(subdistrict=here)
+    EventFactory(subdistrict=there)
+
+    text = client.get("/en/events/").text
+
+    assert f'href="/en/events.ics?subdistrict={here.slug}"' in text
+    assert f'href="/en/events.ics?subdistrict={there.slug}"' in text
+
+
+def test_events_page_of_one_subdistrict_links_only_the_whole_feed(client, today):
+    EventFactory.create_batch(2, subdistrict=EventFactory().subdistrict)
+    assert "?subdistrict=" not in client.get("/en/events/").text

@@ -268,3 +268,71 @@ def test_synthetic_data_made_in_bulk_shows_on_cached_pages_at_once(client, estat
 
     assert response["X-Page-Cache"] == "miss"
     assert "This site contains synthetic test data" in response.text
+
+
+def fresh_home(client, n: int) -> str:
+    """The home page rendered afresh: a query string is never cached."""
+    response = client.get(f"/en/?fresh={n}")
+    assert "X-Page-Cache" not in response
+    return response.text
+
+
+def test_home_counts_once_per_change_and_shows_an_edit_at_once(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.estates.factories import FacilityFactory
+
+    FacilityFactory.create_batch(2)
+    with CaptureQueriesContext(connection) as first:
+        assert "<dt>Facilities in the register</dt><dd>2</dd>" in fresh_home(client, 1)
+    with CaptureQueriesContext(connection) as second:
+        assert "<dt>Facilities in the register</dt><dd>2</dd>" in fresh_home(client, 2)
+    FacilityFactory()
+
+    assert len(second) < len(first)  # the counts were not made again
+    assert "<dt>Facilities in the register</dt><dd>3</dd>" in fresh_home(client, 3)
+
+
+def test_case_study_stage_counts_follow_a_staff_edit_at_once(client, estate):
+    from estates.models import Stage
+
+    client.get("/en/case-study/?fresh=1")
+    estate.stage = Stage.CONSTRUCTION
+    estate.save()
+
+    text = client.get("/en/case-study/?fresh=2").text
+
+    assert '<th scope="row">Construction</th><td>1</td>' in text
+
+
+def test_counts_are_kept_with_redis_even_when_pages_are_not(client, settings, estate):
+    from tests.estates.factories import FacilityFactory
+
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.REDIS_URL = "redis://shared-by-every-worker"  # the cache is LocMem
+    fresh_home(client, 1)
+    FacilityFactory()
+
+    assert "<dt>Facilities in the register</dt><dd>1</dd>" in fresh_home(client, 2)
+
+
+def test_a_subdistrict_feed_answers_304_to_its_own_etag_only(client, estate):
+    from tests.lanes.factories import EventFactory
+
+    event = EventFactory()
+    path = f"/events.ics?subdistrict={event.subdistrict.slug}"
+    first = client.get(path)
+    first.getvalue()  # streamed: read it, as a browser would
+
+    again = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    whole = client.get("/events.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+    whole.getvalue()
+
+    assert again.status_code == HTTPStatus.NOT_MODIFIED
+    assert whole.status_code == HTTPStatus.OK
+    event.title_zh_hans = "改名的活动"
+    event.save()
+    changed = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == HTTPStatus.OK
+    assert "改名的活动" in changed.getvalue().decode()
