@@ -18,6 +18,16 @@ from .validators import normalize_phone
 ACCEPTED_TYPES = "image/jpeg,image/png,image/webp"
 
 
+def honeypot_field() -> forms.CharField:
+    """A field people never see (hidden by CSS, feedback.css) and bots fill in;
+    the residents' forms refuse a submission that fills it."""
+    return forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -77,12 +87,7 @@ class FeedbackForm(forms.Form):
         ),
         required=False,
     )
-    # A honeypot: hidden from people by CSS (feedback.css), filled by bots.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+    website = honeypot_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -169,12 +174,7 @@ class SurveyForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    # A honeypot, as on the feedback form (hidden by CSS, filled by bots).
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+    website = honeypot_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
