@@ -4,9 +4,11 @@ items, photos (issue 6, item 3)."""
 from http import HTTPStatus
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 
 from estates.models import Step, WorksItem
+from staff.admin_base import VersionedRowFormMixin, _has_version
 from tests.site.test_admin import form_data, speaking
 from tests.staff.test_versions import two_clerks  # noqa: F401 (fixture)
 
@@ -173,3 +175,22 @@ def test_main_form_check_still_works_beside_the_rows(two_clerks, estate):  # noq
     assert "Someone else saved this record after you opened it" in refused.text
     estate.refresh_from_db()
     assert estate.households == 50
+
+
+def _editable_inlines():
+    for model, model_admin in admin.site._registry.items():
+        for inline_class in model_admin.inlines:
+            inline = inline_class(model, admin.site)
+            if _has_version(inline.model):
+                yield pytest.param(model, inline, id=type(inline).__name__)
+
+
+@pytest.mark.parametrize(("parent", "inline"), list(_editable_inlines()))
+def test_every_inline_with_versions_carries_them(rf, superuser, parent, inline):
+    request = rf.get("/")
+    request.user = superuser
+    obj = parent()
+
+    assert "version" in inline.get_fields(request, obj)
+    form = inline.get_formset(request, obj).form
+    assert issubclass(form, VersionedRowFormMixin)
