@@ -6,3 +6,12 @@ class EstatesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "estates"
     verbose_name = _("Compounds")
+
+    def ready(self):
+        from renovation_portal import file_cleanup
+
+        from .models import Inspection, Photo, StepDocument
+
+        file_cleanup.connect(StepDocument, "file")
+        file_cleanup.connect(Inspection, "document")
+        file_cleanup.connect(Photo, "image", "thumbnail")

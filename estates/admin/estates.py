@@ -1,9 +1,12 @@
 """Compounds (estates), their property companies, merged courtyards and honours."""
 
+from functools import partial
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import path
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +28,7 @@ from ..models import (
     PropertyCompany,
 )
 from ..services import FINISHED, estate_refresh_stage, estate_steps_create
+from .checklist import checklist_view
 from .facilities import PhotoInline
 from .progress import FundingInline, NoticeInline, StepInline, WorksItemInline
 
@@ -172,11 +176,20 @@ class EstateAdmin(BilingualModelAdmin):
     ]
     inlines = [StepInline, WorksItemInline, FundingInline, NoticeInline, PhotoInline]
     actions = ["create_default_steps"]
+    change_form_template = "admin/estates/estate/change_form.html"
 
     key_hanzi = _search_key("search_hanzi", _("Chinese characters"))
     key_pinyin = _search_key("search_pinyin", _("full pinyin"))
     key_initials = _search_key("search_initials", _("pinyin initials"))
     key_latin = _search_key("search_latin", _("English names"))
+
+    def get_urls(self):
+        checklist = path(
+            "<path:object_id>/checklist/",
+            self.admin_site.admin_view(partial(checklist_view, self)),
+            name="estates_estate_checklist",
+        )
+        return [checklist, *super().get_urls()]
 
     def get_queryset(self, request):
         return (

@@ -31,6 +31,7 @@ from governance.models import (
 )
 from governance.models.participation import REPLY_MAX_LENGTH
 from staff.admin_base import StaffModelAdmin
+from staff.selectors import staff_for_estate
 
 CONTACT_PERMISSION = "governance.view_feedback_contact"
 
@@ -196,6 +197,20 @@ class FeedbackAdmin(StaffModelAdmin):
     def has_add_permission(self, request):
         # Feedback comes from residents, through the form or the API.
         return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        field = form.base_fields.get("assigned_to")
+        if field is not None and obj is not None:
+            # Only staff who work on the compound's area and may triage;
+            # the field's queryset also refuses a forged POST.
+            field.queryset = staff_for_estate(
+                estate=obj.estate,
+                permission="governance.change_feedback",
+                user=request.user,
+                keep=obj.assigned_to_id,
+            )
+        return form
 
     def get_queryset(self, request):
         queryset = (

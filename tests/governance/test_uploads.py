@@ -224,3 +224,18 @@ def test_fourth_photo_is_refused(client, settings):
     assert "at most 3 photos" in response.content.decode()
     assert Feedback.objects.count() == 0
     assert _stored_files(settings) == []
+
+
+def test_deleting_feedback_deletes_its_photos_files(
+    client, settings, django_capture_on_commit_callbacks
+):
+    client.post(
+        "/feedback/new/",
+        _form_data(EstateFactory(), upload(image_bytes(), name="a.jpg")),
+    )
+    assert len(_stored_files(settings)) == 2  # the photo and its thumbnail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Feedback.objects.get().delete()
+
+    assert _stored_files(settings) == []

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.models import Group
+from django.core.files import File
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -160,7 +161,9 @@ def form_data(response):
             value = bound.value()
             widget = bound.field.widget
             if isinstance(widget, forms.MultiWidget):
-                for index, part in enumerate(widget.decompress(value)):
+                # A bound form's value is already the list of parts.
+                parts = value if isinstance(value, list) else widget.decompress(value)
+                for index, part in enumerate(parts):
                     if part is not None:
                         data[f"{bound.html_name}_{index}"] = str(part)
             elif isinstance(value, bool):
@@ -168,7 +171,7 @@ def form_data(response):
                     data[bound.html_name] = "on"
             elif isinstance(value, list | tuple):
                 data[bound.html_name] = [str(item) for item in value]
-            elif value is not None and not hasattr(value, "url"):
+            elif value is not None and not isinstance(value, File):
                 data[bound.html_name] = str(value)
     return data
 
