@@ -166,11 +166,16 @@ class RandomDocumentName:
 
     def __call__(self, instance, filename: str) -> str:
         field_file = getattr(instance, self.field_name)
+        if field_file._committed:
+            # ``FieldFile.save(name, content)`` from a script: the field still
+            # holds the old file (or none) and the new content is out of
+            # reach, so it is stored unread, under a name no browser will run.
+            return f"{self.folder}/{now():%Y}/{secrets.token_hex(16)}.bin"
         try:
             extension = document_extension(field_file.file)
         except ValidationError:
-            # Written without validation (a script, a fixture): store it, but
-            # under a name no browser will run.
+            # Written without validation (a fixture): store it, but under a
+            # name no browser will run.
             extension = "bin"
         finally:
             field_file.file.seek(0)

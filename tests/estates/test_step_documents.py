@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -113,3 +114,19 @@ def test_oversized_file_is_refused_naming_the_limit(admin_client, step, settings
     assert not StepDocument.objects.exists()
     assert stored_files(settings) == []
     assert "1 MB" in response.content.decode()
+
+
+def test_a_script_replacing_a_document_stores_the_new_content_unread(step, settings):
+    """``FieldFile.save()`` (a script, not the admin) cannot show the new
+    content to the namer: it is kept, under a random ``.bin`` name, and the
+    old file is neither read nor reused for the extension."""
+    document = StepDocument(step=step, title_zh_hans="现场照片")
+    document.file.save("现场.png", ContentFile(png()))
+    first = document.file.name
+    assert first.endswith(".bin") and "现场" not in first
+
+    document.file.save("施工许可证.pdf", ContentFile(real_pdf()))
+    document.refresh_from_db()
+    assert document.file.name != first and document.file.name.endswith(".bin")
+    with document.file.open("rb") as kept:
+        assert kept.read() == real_pdf()
