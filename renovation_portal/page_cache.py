@@ -13,9 +13,12 @@ Each worker also keeps the pages it answered last in its own memory
 (:class:`LocalPages`, at most ``PAGE_CACHE_LOCAL_BYTES``), with their
 generation: a hit then costs one small read of the generation from the cache
 rather than the whole page (issue 7: cached pages at 0.8 of the static-file
-ceiling). The generation is still read on every request, so an edit shows at
-once in every worker. A page not held locally comes with the generation in one
-round trip (``get_many``).
+ceiling). A page not held locally comes with the generation in one round trip
+(``get_many``). A worker also remembers the generation it read for
+``PAGE_CACHE_GENERATION_SECONDS`` (1 s by default; 0 reads it on every
+request), so most hits make no round trip at all: an edit shows at once in the
+worker that made it (staff are logged in and never get a stored page anyway),
+and within that second in the others.
 
 The key and the generation give the page's ETag, so a browser that sends it back gets
 ``304 Not Modified`` while nothing changed; the events feed and the open-data
@@ -117,8 +120,34 @@ def generation() -> int:
     return value
 
 
+# The generation this worker read last, and when (time.monotonic()).
+_seen: tuple[int, float] | None = None
+
+
+def _remember(current: int) -> None:
+    global _seen
+    _seen = (current, time.monotonic())
+
+
+def forget_generation() -> None:
+    """Read the generation from the cache again at the next request."""
+    global _seen
+    _seen = None
+
+
+def _recent_generation() -> int | None:
+    seen = _seen
+    if seen is None:
+        return None
+    current, read_at = seen
+    if time.monotonic() - read_at >= settings.PAGE_CACHE_GENERATION_SECONDS:
+        return None
+    return current
+
+
 def bump() -> None:
     """Make every stored page stale. Never fails the edit that called it."""
+    forget_generation()
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no generation yet
@@ -264,18 +293,23 @@ local_pages = LocalPages(settings.PAGE_CACHE_LOCAL_BYTES)
 
 def lookup(key: str) -> tuple[int, tuple | None]:
     """The current generation and the page stored under ``key`` if it was
-    stored in this generation: the generation alone when this worker holds
-    the page, else both in one round trip to the cache."""
+    stored in this generation: when this worker holds the page, the generation
+    it read less than ``PAGE_CACHE_GENERATION_SECONDS`` ago, or else the
+    generation alone from the cache; otherwise both in one round trip."""
     held = local_pages.get(key)
     if held is not None:
-        current = cache.get(GENERATION_KEY)
+        current = _recent_generation()
+        if current is None:
+            current = cache.get(GENERATION_KEY)
         if current is None:
             return generation(), None
+        _remember(current)
         return current, (held if held[0] == current else None)
     found = cache.get_many([GENERATION_KEY, key])
     current = found.get(GENERATION_KEY)
     if current is None:
         return generation(), None
+    _remember(current)
     entry = found.get(key)
     if entry is None or entry[0] != current:
         return current, None

@@ -230,6 +230,11 @@ PAGE_CACHE_SECONDS = int(
 PAGE_CACHE_LOCAL_BYTES = int(
     os.environ.get("PAGE_CACHE_LOCAL_BYTES", str(16 * 1024 * 1024))
 )
+# ... and trusts the generation it read from Redis this long: an edit shows to
+# anonymous visitors of the other workers within this time (0: at once).
+PAGE_CACHE_GENERATION_SECONDS = float(
+    os.environ.get("PAGE_CACHE_GENERATION_SECONDS", "1")
+)
 
 # ------------------------------------------------------------------------------
 # Languages: Chinese first (no URL prefix), English under /en/.

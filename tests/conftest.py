@@ -30,6 +30,7 @@ def _empty_cache():
     banner clear it after creating synthetic rows."""
     cache.clear()
     page_cache.local_pages.clear()
+    page_cache.forget_generation()
     cache.set(PRESENT_CACHE_KEY, False)
 
 

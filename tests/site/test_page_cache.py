@@ -1,5 +1,6 @@
 """Anonymous page caching and conditional GET (renovation_portal/page_cache.py)."""
 
+import time
 from http import HTTPStatus
 
 import pytest
@@ -63,9 +64,27 @@ def test_a_worker_answers_a_hit_from_its_own_memory(client, estate):
     assert second.content == first.content
 
 
-def test_an_edit_through_another_worker_shows_on_the_next_request(client, estate):
+def test_an_edit_through_another_worker_shows_within_a_second(
+    client, estate, monkeypatch
+):
     client.get(page(estate))
     # Another process saved a record: only the shared generation moved.
+    cache.incr(GENERATION_KEY)
+    # This worker trusts the generation it read for up to a second ...
+    assert client.get(page(estate))["X-Page-Cache"] == "hit"
+
+    started = time.monotonic()
+    monkeypatch.setattr(time, "monotonic", lambda: started + 1.0)
+
+    # ... and no longer.
+    assert client.get(page(estate))["X-Page-Cache"] == "miss"
+
+
+def test_an_edit_through_another_worker_shows_at_once_when_so_configured(
+    client, estate, settings
+):
+    settings.PAGE_CACHE_GENERATION_SECONDS = 0
+    client.get(page(estate))
     cache.incr(GENERATION_KEY)
 
     assert client.get(page(estate))["X-Page-Cache"] == "miss"
