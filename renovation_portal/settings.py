@@ -228,7 +228,7 @@ PAGE_CACHE_SECONDS = int(
 # Each worker also keeps the pages it answered last, up to this many bytes, so
 # that a hit reads only the generation from Redis (renovation_portal/page_cache.py).
 PAGE_CACHE_LOCAL_BYTES = int(
-    os.environ.get("PAGE_CACHE_LOCAL_BYTES", str(16 * 1024 * 1024))
+    os.environ.get("PAGE_CACHE_LOCAL_BYTES", str(8 * 1024 * 1024))
 )
 # ... and trusts the generation it read from Redis this long: an edit shows to
 # anonymous visitors of the other workers within this time (0: at once).
