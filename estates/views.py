@@ -56,6 +56,7 @@ class EstateDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         estate = self.object
         context["timeline"] = selectors.estate_timeline(estate=estate)
+        context["funding"] = selectors.estate_funding(estate=estate)
         context["works_tiers"] = selectors.estate_works_by_tier(estate=estate)
         context["photo_groups"] = selectors.estate_photos_by_kind(estate=estate)
         return context

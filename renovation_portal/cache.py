@@ -62,10 +62,31 @@ def _resilient(name):
     return call
 
 
+def _shared_client(self, key=None, *, write=False):
+    """One redis-py client per connection pool, made once.
+
+    Django makes a new ``redis.Redis`` for every call, which copies redis-py's
+    table of about 170 reply handlers each time (0.16 ms of a 0.5 ms cached
+    page, profiled; issue 7). A client is safe to share between threads: each
+    command takes its own connection from the pool.
+    https://redis.readthedocs.io/en/stable/advanced_features.html
+    """
+    index = self._get_connection_pool_index(write)
+    clients = self.__dict__.setdefault("_shared_clients", {})
+    client = clients.get(index)
+    if client is None:
+        pool = self._get_connection_pool(write)
+        client = clients[index] = self._client(connection_pool=pool)
+    return client
+
+
 ResilientRedisCacheClient = type(
     "ResilientRedisCacheClient",
     (RedisCacheClient,),
-    {name: _resilient(name) for name in FALLBACKS},
+    {
+        "get_client": _shared_client,
+        **{name: _resilient(name) for name in FALLBACKS},
+    },
 )
 
 

@@ -225,6 +225,16 @@ else:
 PAGE_CACHE_SECONDS = int(
     os.environ.get("PAGE_CACHE_SECONDS", "600" if REDIS_URL else "0")
 )
+# Each worker also keeps the pages it answered last, up to this many bytes, so
+# that a hit reads only the generation from Redis (renovation_portal/page_cache.py).
+PAGE_CACHE_LOCAL_BYTES = int(
+    os.environ.get("PAGE_CACHE_LOCAL_BYTES", str(8 * 1024 * 1024))
+)
+# ... and trusts the generation it read from Redis this long: an edit shows to
+# anonymous visitors of the other workers within this time (0: at once).
+PAGE_CACHE_GENERATION_SECONDS = float(
+    os.environ.get("PAGE_CACHE_GENERATION_SECONDS", "1")
+)
 
 # ------------------------------------------------------------------------------
 # Languages: Chinese first (no URL prefix), English under /en/.

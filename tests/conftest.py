@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+from renovation_portal import page_cache
 from renovation_portal.synthetic import PRESENT_CACHE_KEY
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow
@@ -28,6 +29,8 @@ def _empty_cache():
     server holds it between lookups (once per five minutes); tests about the
     banner clear it after creating synthetic rows."""
     cache.clear()
+    page_cache.local_pages.clear()
+    page_cache.forget_generation()
     cache.set(PRESENT_CACHE_KEY, False)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from estates import selectors
 from estates.models import (
     Community,
     CommunityChecklistItem,
@@ -250,7 +251,7 @@ class EstateDetailSerializer(EstateListSerializer):
     works = WorksItemSerializer(many=True, read_only=True)
     photos = PhotoSerializer(source="shown_photos", many=True, read_only=True)
     current_notices = EstateNoticeSerializer(many=True, read_only=True)
-    funding = FundingSerializer(many=True, read_only=True)
+    funding = serializers.SerializerMethodField()
     honours = HonourSerializer(many=True, read_only=True)
     lanes = serializers.SerializerMethodField()
     councils = serializers.SerializerMethodField()
@@ -270,6 +271,11 @@ class EstateDetailSerializer(EstateListSerializer):
             "lanes",
             "councils",
         ]
+
+    @extend_schema_field(FundingSerializer(many=True))
+    def get_funding(self, estate):
+        entries = selectors.estate_funding(estate=estate)
+        return FundingSerializer(entries, many=True, context=self.context).data
 
     @extend_schema_field(NamedReference(many=True))
     def get_lanes(self, estate):

@@ -1,12 +1,15 @@
 """The programme's figures, and no personal data in any answer."""
 
 import re
+from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
 
+from estates.models import FundingSource
 from tests.estates.factories import (
     EstateFactory,
+    FundingFactory,
     NoticeFactory,
     PropertyCompanyFactory,
     StepFactory,
@@ -88,6 +91,49 @@ def test_estate_detail_has_stage_steps_works_company_courtyard_lanes_photos(clie
         "lanes",
         "photos",
     } <= set(body)
+
+
+def test_estate_detail_gives_funding_by_source_with_exact_amounts(client):
+    estate = EstateFactory()
+    FundingFactory(
+        estate=estate,
+        source=FundingSource.RESIDENTS,
+        amount_yuan=None,
+        note_zh_hans="居民自筹",
+        note_en="",
+    )
+    FundingFactory(
+        estate=estate,
+        source=FundingSource.CENTRAL_SUBSIDY,
+        amount_yuan=Decimal("123456789012.34"),
+        note_zh_hans="中央补助",
+        note_en="Central grant",
+    )
+
+    chinese = client.get(f"/api/v1/estates/{estate.slug}/")
+    english = client.get(
+        f"/api/v1/estates/{estate.slug}/", HTTP_ACCEPT_LANGUAGE="en"
+    ).json()
+
+    assert '"amount_yuan":123456789012.34,' in chinese.content.decode()
+    assert chinese.json()["funding"] == [
+        {
+            "source": "central_subsidy",
+            "amount_yuan": 123456789012.34,
+            "note": "中央补助",
+            "fallback": [],
+        },
+        {
+            "source": "residents",
+            "amount_yuan": None,
+            "note": "居民自筹",
+            "fallback": [],
+        },
+    ]
+    assert [(entry["note"], entry["fallback"]) for entry in english["funding"]] == [
+        ("Central grant", []),
+        ("居民自筹", ["note"]),
+    ]
 
 
 def test_no_mobile_numbers_anywhere_in_source_data_answers(client, source_data):

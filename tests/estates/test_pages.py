@@ -53,8 +53,9 @@ LANGUAGES = ["", "/en"]
 # The most queries any of these pages may make, whatever the number of rows: a
 # search of several grams adds one, to find its rarest gram (estates.selectors).
 LIST_QUERIES = 6
-# One of them the satisfaction survey's aggregates (governance.selectors).
-ESTATE_QUERIES = 11
+# One of them the satisfaction survey's aggregates (governance.selectors); the
+# funding entries come with the estate's own row (estates.selectors).
+ESTATE_QUERIES = 10
 COMMUNITY_QUERIES = 6
 COURTYARD_QUERIES = 3
 

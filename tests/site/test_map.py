@@ -153,3 +153,40 @@ def test_map_is_an_inclusion_tag_any_page_can_use(english):
     assert 'aria-labelledby="demo-title demo-desc"' in html
     assert 'lang="zh-Hans">测试丁</text>' in html
     assert "4 compounds have no coordinates yet." in html
+
+
+@pytest.fixture
+def kept_generation(settings):
+    """Figures kept per generation, as with REDIS_URL (here in local memory)."""
+    settings.REDIS_URL = "redis://127.0.0.1:9/0"
+
+
+def test_home_map_is_drawn_once_per_change(
+    client, kept_generation, django_assert_max_num_queries
+):
+    located_estate("35.70", "114.30", name_zh_hans="测试甲", name_en="Test A")
+    client.get("/en/")
+    with django_assert_max_num_queries(99) as captured:
+        text = client.get("/en/").text
+
+    assert "Test A" in text
+    located = '"estates_estate"."latitude" IS NOT NULL'
+    assert not any(located in query["sql"] for query in captured)
+
+
+def test_home_map_shows_an_edit_at_once(client, kept_generation):
+    located_estate("35.70", "114.30", name_zh_hans="测试甲", name_en="Test A")
+    client.get("/en/")
+    located_estate("35.71", "114.31", name_zh_hans="测试乙", name_en="Test B")
+
+    assert "Test B" in client.get("/en/").text
+
+
+def test_home_map_is_kept_per_language(client, kept_generation):
+    located_estate("35.70", "114.30", name_zh_hans="测试甲", name_en="Test A")
+    client.get("/en/")
+
+    text = client.get("/").text
+
+    assert ">测试甲</text>" in text
+    assert "Test A" not in text

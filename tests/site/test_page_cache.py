@@ -1,10 +1,12 @@
 """Anonymous page caching and conditional GET (renovation_portal/page_cache.py)."""
 
+import time
 from http import HTTPStatus
 
 import pytest
 from django.core.cache import cache
 
+from renovation_portal.page_cache import GENERATION_KEY, LocalPages
 from tests.estates.factories import EstateFactory
 from tests.lanes.factories import LaneFactory
 
@@ -47,6 +49,60 @@ def test_second_request_is_served_from_the_cache_without_a_query(
 def test_public_pages_are_cached(client, path):
     client.get(path)
     assert client.get(path)["X-Page-Cache"] == "hit"
+
+
+def test_a_worker_answers_a_hit_from_its_own_memory(client, estate):
+    first = client.get(page(estate))
+    # The shared cache loses the page but keeps the generation.
+    current = cache.get(GENERATION_KEY)
+    cache.clear()
+    cache.set(GENERATION_KEY, current, timeout=None)
+
+    second = client.get(page(estate))
+
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+
+
+def test_an_edit_through_another_worker_shows_within_a_second(
+    client, estate, monkeypatch
+):
+    client.get(page(estate))
+    # Another process saved a record: only the shared generation moved.
+    cache.incr(GENERATION_KEY)
+    # This worker trusts the generation it read for up to a second ...
+    assert client.get(page(estate))["X-Page-Cache"] == "hit"
+
+    started = time.monotonic()
+    monkeypatch.setattr(time, "monotonic", lambda: started + 1.0)
+
+    # ... and no longer.
+    assert client.get(page(estate))["X-Page-Cache"] == "miss"
+
+
+def test_an_edit_through_another_worker_shows_at_once_when_so_configured(
+    client, estate, settings
+):
+    settings.PAGE_CACHE_GENERATION_SECONDS = 0
+    client.get(page(estate))
+    cache.incr(GENERATION_KEY)
+
+    assert client.get(page(estate))["X-Page-Cache"] == "miss"
+
+
+def test_a_workers_pages_stay_within_their_bytes():
+    pages = LocalPages(max_bytes=10)
+    pages.put("a", (1, b"12345", []))
+    pages.put("b", (1, b"12345", []))
+    pages.get("a")  # used last: "b" is now the oldest
+    pages.put("c", (1, b"123", []))
+    pages.put("huge", (1, b"12345678901", []))
+
+    assert pages.size <= 10
+    assert pages.get("b") is None
+    assert pages.get("huge") is None
+    assert pages.get("a") == (1, b"12345", [])
+    assert pages.get("c") == (1, b"123", [])
 
 
 def test_an_edit_shows_on_the_next_request(client, estate):
