@@ -95,10 +95,12 @@ def _importer(site: admin.AdminSite, request, kind: str) -> Importer:
     queryset = model_admin.get_queryset(request)
     if importer_class.model is Estate:
         communities = _model_admin(site, Community).get_queryset(request)
-        return importer_class(queryset=queryset, communities=communities)
+        return importer_class(
+            queryset=queryset, communities=communities, user=request.user
+        )
     if importer_class.model is WorksItem:
         estates = _model_admin(site, Estate).get_queryset(request)
-        return importer_class(queryset=queryset, estates=estates)
+        return importer_class(queryset=queryset, estates=estates, user=request.user)
     raise Http404  # pragma: no cover
 
 
@@ -230,13 +232,13 @@ def apply_view(site: admin.AdminSite):
                 "%(unchanged)d unchanged (%(count)d row).",
                 "Imported: %(created)d created, %(changed)d changed, "
                 "%(unchanged)d unchanged (%(count)d rows).",
-                len(preview.rows),
+                preview.total,
             )
             % {
                 "created": counts["create"],
                 "changed": counts["change"],
                 "unchanged": counts["unchanged"],
-                "count": len(preview.rows),
+                "count": preview.total,
             },
         )
         return redirect(_context(site, request, importer)["changelist_url"])
