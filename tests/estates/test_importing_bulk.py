@@ -1,0 +1,192 @@
+"""The bulk apply path: a file of thousands of rows, checked in chunks and
+written in bulk, ends up as if every row had been saved one by one, or not at
+all. Runs on SQLite and on PostgreSQL (DATABASE_URL)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import translation
+
+from estates.importing import base
+from estates.importing.importers import (
+    CHANGE,
+    CREATE,
+    REJECT,
+    EstateImporter,
+    ImportRefused,
+)
+from estates.models import Community, Estate, EstateSearchGram
+from estates.selectors.search import estate_search
+from renovation_portal.models import unique_slug
+from tests.estates.factories import CommunityFactory, EstateFactory
+
+pytestmark = pytest.mark.django_db
+
+ROWS = 3000
+# 苑 and 园 read the same (yuan): names differ by their number only.
+KINDS = ["苑", "园"]
+
+
+def csv_bytes(rows):
+    return ("\r\n".join(",".join(row) for row in rows) + "\r\n").encode()
+
+
+def register(count=ROWS, *, households=100, bad_row=None):
+    rows = [["小区名称", "所属社区", "英文名称", "地址", "户数"]]
+    for n in range(count):
+        rows.append(
+            [
+                f"测试安康{n}{KINDS[n % 2]}",
+                "测试东社区",
+                f"Test Ankang {n}",
+                f"测试路{n}号",
+                "abc" if n == bad_row else str(households),
+            ]
+        )
+    return csv_bytes(rows)
+
+
+@pytest.fixture
+def community():
+    return CommunityFactory(name_zh_hans="测试东社区", name_en="Test East Community")
+
+
+@pytest.fixture
+def clerk():
+    return get_user_model().objects.create_user("clerk", password="x")
+
+
+def importer(user=None, cls=EstateImporter):
+    return cls(
+        queryset=Estate.objects.all(),
+        communities=Community.objects.all(),
+        user=user,
+    )
+
+
+def test_thousands_of_rows_are_written_as_save_would(community, clerk):
+    # One compound already holds the slug the first new one would take.
+    EstateFactory(name_zh_hans="别的小区", slug="ceshiankang0yuan", community=community)
+    preview = importer(clerk).apply(register(), "register.csv")
+
+    assert preview.counts[CREATE] == ROWS
+    estates = Estate.objects.filter(name_zh_hans__startswith="测试安康")
+    assert estates.count() == ROWS
+    slugs = list(estates.values_list("slug", flat=True))
+    assert len(set(slugs)) == ROWS
+    assert "ceshiankang0yuan" not in slugs
+    assert "ceshiankang0yuan-2" in slugs
+    assert set(estates.values_list("version", flat=True)) == {1}
+    assert not estates.filter(is_synthetic=True).exists()
+
+    # Search keys and grams as Estate.save() computes them.
+    sample = estates.get(name_zh_hans="测试安康2719园")
+    grams = set(sample.search_grams.values_list("gram", flat=True))
+    stored = (
+        sample.search_hanzi,
+        sample.search_pinyin,
+        sample.search_initials,
+        sample.search_latin,
+    )
+    sample.refresh_search_keys()
+    assert stored == (
+        sample.search_hanzi,
+        sample.search_pinyin,
+        sample.search_initials,
+        sample.search_latin,
+    )
+    assert grams == sample.search_gram_values()
+    assert list(estate_search(query="安康2719园")) == [sample]
+    assert list(estate_search(query="ceshiankang2719yuan")) == [sample]
+
+    history = Estate.history.filter(name_zh_hans__startswith="测试安康")
+    assert history.count() == ROWS
+    assert set(history.values_list("history_user", "history_type")) == {(clerk.pk, "+")}
+
+
+def test_a_second_import_changes_only_what_differs_and_counts_versions(
+    community, clerk
+):
+    importer(clerk).apply(register(), "register.csv")
+    preview = importer(clerk).apply(register(households=120), "register.csv")
+
+    assert preview.counts[CHANGE] == ROWS
+    estates = Estate.objects.filter(name_zh_hans__startswith="测试安康")
+    assert set(estates.values_list("households", "version")) == {(120, 2)}
+    changes = Estate.history.filter(history_type="~", version=2)
+    assert changes.count() == ROWS
+    assert set(changes.values_list("history_user", flat=True)) == {clerk.pk}
+    # The grams are unchanged (no name or address changed) and still found.
+    assert list(estate_search(query="安康17园")) == [
+        estates.get(slug="ceshiankang17yuan")
+    ]
+
+
+def test_one_bad_row_among_thousands_writes_nothing(community, clerk):
+    with pytest.raises(ImportRefused) as refused:
+        importer(clerk).apply(register(bad_row=2500), "register.csv")
+
+    assert refused.value.preview.counts[REJECT] == 1
+    assert [row.number for row in refused.value.preview.rejected] == [2502]
+    assert not Estate.objects.exists()
+    assert not EstateSearchGram.objects.exists()
+    assert not Estate.history.exists()
+
+
+def test_a_duplicate_in_a_later_chunk_names_the_first_row(community, monkeypatch):
+    monkeypatch.setattr(EstateImporter, "chunk_rows", 10)
+    rows = [["小区名称", "所属社区"]] + [
+        [f"测试{n}苑", "测试东社区"] for n in range(30)
+    ]
+    rows.append(["测试3苑", "测试东社区"])
+    with translation.override("en"):
+        preview = importer().preview(csv_bytes(rows), "register.csv")
+
+    assert [row.number for row in preview.rejected] == [32]
+    assert preview.rejected[0].reasons == ["The same compound is also in row 5."]
+
+
+def test_a_big_preview_shows_counts_and_caps_the_rows(community, monkeypatch):
+    monkeypatch.setattr(base, "SHOWN_ROWS", 100)
+    monkeypatch.setattr(base, "REJECTED_SHOWN", 3)
+    rows = [["小区名称", "所属社区"]]
+    rows += [
+        [f"测试{n}苑", "别的社区" if n % 50 == 0 else "测试东社区"] for n in range(500)
+    ]
+    preview = importer().preview(csv_bytes(rows), "register.csv")
+
+    assert preview.total == 500
+    assert preview.counts[REJECT] == 10
+    assert preview.counts[CREATE] == 490
+    # The first 100 rows (2 of them rejected), then only rejected rows up to 3.
+    assert len(preview.rows) == 101
+    assert preview.rejected_not_shown == 7
+    assert not preview.all_shown
+
+
+class MeanwhileImporter(EstateImporter):
+    """Someone saves a compound after the import has checked its rows."""
+
+    def check(self, parsed):
+        super().check(parsed)
+        estate = Estate.objects.get(name_zh_hans="测试安康1园")
+        estate.households = 7
+        estate.save()
+
+
+def test_a_record_changed_by_someone_else_meanwhile_refuses_the_import(
+    community, clerk
+):
+    importer(clerk).apply(register(count=3), "register.csv")
+    with translation.override("en"), pytest.raises(ImportRefused) as refused:
+        importer(clerk, MeanwhileImporter).apply(
+            register(count=3, households=120), "register.csv"
+        )
+
+    [row] = refused.value.preview.rejected
+    assert row.reasons == ["This record was changed by someone else meanwhile."]
+    assert set(Estate.objects.values_list("households", flat=True)) == {100}
+
+
+def test_unique_slug_avoids_slugs_given_in_the_same_batch(community):
+    estate = Estate(name_zh_hans="测试苑", community=community)
+    assert unique_slug(estate, "测试苑", also_taken={"ceshiyuan"}) == "ceshiyuan-2"
