@@ -2,8 +2,18 @@
 written in bulk, ends up as if every row had been saved one by one, or not at
 all. Runs on SQLite and on PostgreSQL (DATABASE_URL)."""
 
+import io
+import threading
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 
 from estates.importing import base
@@ -14,6 +24,7 @@ from estates.importing.importers import (
     EstateImporter,
     ImportRefused,
 )
+from estates.importing.views import TOKEN_SALT
 from estates.models import Community, Estate, EstateSearchGram
 from estates.selectors.search import estate_search
 from renovation_portal.models import unique_slug
@@ -190,3 +201,110 @@ def test_a_record_changed_by_someone_else_meanwhile_refuses_the_import(
 def test_unique_slug_avoids_slugs_given_in_the_same_batch(community):
     estate = Estate(name_zh_hans="测试苑", community=community)
     assert unique_slug(estate, "测试苑", also_taken={"ceshiyuan"}) == "ceshiyuan-2"
+
+
+# -- applying once ----------------------------------------------------------
+
+
+def _preview_token(client, data):
+    upload = io.BytesIO(data)
+    upload.name = "register.csv"
+    response = client.post(
+        reverse("estates-import", kwargs={"kind": "estates"}), {"file": upload}
+    )
+    return response.context["token"]
+
+
+def _apply(client, token):
+    return client.post(
+        reverse("estates-import-apply", kwargs={"kind": "estates"}),
+        {"token": token},
+        follow=True,
+    )
+
+
+def test_a_second_apply_of_the_same_preview_writes_nothing(admin_client, community):
+    token = _preview_token(admin_client, register(count=5))
+    stored = signing.loads(token, salt=TOKEN_SALT)["file"]
+    with default_storage.open(stored) as handle:
+        data = handle.read()
+    _apply(admin_client, token)
+    assert Estate.objects.count() == 5
+    # As if the second click had read the file before the first deleted it.
+    default_storage.save(stored, ContentFile(data))
+    with translation.override("en"):
+        response = _apply(admin_client, token)
+
+    assert "This import has already been applied." in response.content.decode()
+    assert Estate.objects.count() == 5
+    assert Estate.history.count() == 5
+    default_storage.delete(stored)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="concurrent transactions: PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_applies_at_the_same_moment_import_once(admin_user, community):
+    first, second = Client(), Client()
+    first.force_login(admin_user)
+    second.force_login(admin_user)
+    token = _preview_token(first, register(count=500))
+    start = threading.Barrier(2)
+    answers = []
+
+    def click(client):
+        start.wait()
+        with translation.override("en"):
+            answers.append(_apply(client, token).content.decode())
+        connection.close()
+
+    threads = [threading.Thread(target=click, args=(c,)) for c in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert Estate.objects.count() == 500
+    assert Estate.history.count() == 500
+    refused = [a for a in answers if "already" in a]
+    assert len(refused) == 1
+
+
+# -- the command ------------------------------------------------------------
+
+
+def test_the_command_previews_then_applies_with_the_author(community, clerk, tmp_path):
+    path = tmp_path / "register.csv"
+    path.write_bytes(register(count=5))
+    out = io.StringIO()
+    call_command(
+        "import_spreadsheet", "estates", str(path), "--language=en", stdout=out
+    )
+    assert "5 rows: 5 to create, 0 to change" in out.getvalue()
+    assert not Estate.objects.exists()
+
+    call_command(
+        "import_spreadsheet",
+        "estates",
+        str(path),
+        "--apply",
+        "--user=clerk",
+        "--synthetic",
+        stdout=io.StringIO(),
+    )
+    assert Estate.objects.filter(is_synthetic=True).count() == 5
+    assert set(Estate.history.values_list("history_user", flat=True)) == {clerk.pk}
+
+
+def test_the_command_refuses_a_bad_file_with_reasons_and_writes_nothing(
+    community, tmp_path
+):
+    path = tmp_path / "register.csv"
+    path.write_bytes(register(count=5, bad_row=3))
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_spreadsheet", "estates", str(path), "--apply", stdout=out)
+    # The rejected row (spreadsheet row 5) and its reason, in Chinese by default.
+    assert "(测试安康3园): 户数: “abc”" in out.getvalue()
+    assert not Estate.objects.exists()
