@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from renovation_portal import page_cache
 
 from . import parsing
+from .checks import condition_holds
 from .reading import MAX_BYTES, MAX_ROWS, Table, header_key, read_table
 from .writing import write_rows
 
@@ -385,6 +386,13 @@ class Importer:
                 fields = set(getattr(constraint, "fields", ()))
             if fields and not fields & given:
                 continue
+            if isinstance(constraint, models.CheckConstraint):
+                holds = condition_holds(constraint.condition, instance)
+                if holds is True:
+                    continue
+                if holds is False:
+                    reasons.append(str(constraint.get_violation_error_message()))
+                    continue
             try:
                 constraint.validate(self.model, instance, exclude=skipped)
             except ValidationError as error:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from estates.importing import base
+from estates.importing.checks import condition_holds
 from estates.importing.importers import (
     CHANGE,
     CREATE,
@@ -25,7 +26,7 @@ from estates.importing.importers import (
     ImportRefused,
 )
 from estates.importing.views import TOKEN_SALT
-from estates.models import Community, Estate, EstateSearchGram
+from estates.models import Community, Estate, EstateSearchGram, WorksItem
 from estates.selectors.search import estate_search
 from renovation_portal.models import unique_slug
 from tests.estates.factories import CommunityFactory, EstateFactory
@@ -308,3 +309,42 @@ def test_the_command_refuses_a_bad_file_with_reasons_and_writes_nothing(
     # The rejected row (spreadsheet row 5) and its reason, in Chinese by default.
     assert "(测试安康3园): 户数: “abc”" in out.getvalue()
     assert not Estate.objects.exists()
+
+
+# -- check constraints tested without a query --------------------------------
+
+
+def test_simple_check_constraints_are_tested_in_python(community):
+    estate = Estate(community=community, name_zh_hans="测试苑", floor_area_m2=-1)
+    constraints = {c.name: c.condition for c in Estate._meta.constraints}
+    assert (
+        condition_holds(constraints["estate_floor_area_m2_non_negative"], estate)
+        is False
+    )
+    estate.floor_area_m2 = None
+    assert condition_holds(constraints["estate_floor_area_m2_non_negative"], estate)
+    estate.latitude = 91
+    assert condition_holds(constraints["estate_latitude_range"], estate) is False
+
+
+def test_a_comparison_of_two_fields_is_left_to_the_database():
+    done_not_above = next(
+        c.condition
+        for c in WorksItem._meta.constraints
+        if c.name == "works_done_not_above_planned"
+    )
+    item = WorksItem(planned_quantity=1, done_quantity=2)
+    assert condition_holds(done_not_above, item) is None
+
+
+def test_a_negative_area_is_rejected_without_a_query_per_row(
+    community, django_assert_max_num_queries
+):
+    rows = [["小区名称", "所属社区", "改造面积（㎡）"]]
+    rows += [
+        [f"测试{n}苑", "测试东社区", "-5" if n == 7 else "100"] for n in range(200)
+    ]
+    with translation.override("en"), django_assert_max_num_queries(5):
+        preview = importer().preview(csv_bytes(rows), "register.csv")
+    [row] = preview.rejected
+    assert row.reasons == ["This figure cannot be negative."]
