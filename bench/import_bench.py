@@ -5,7 +5,8 @@ bounded memory. Used by ``bench/bench.py``; runs alone too::
 
 Against a database that has synthetic communities (``generate_synthetic``
 makes them), it writes a CSV of made-up compounds, each name carrying
-"(合成n)" (synthetic n), spread over those communities; then, in a process of
+"(合成n)" (synthetic n), spread over those communities, with the columns an
+office register fills (no English name); then, in a process of
 its own, runs ``manage.py import_spreadsheet estates FILE`` as a preview and
 then with ``--apply --synthetic`` (the created compounds are marked synthetic,
 so ``remove_synthetic`` removes them), and reports the wall time of each and
@@ -48,13 +49,13 @@ if not communities:
 rng = random.Random(7)
 with open(path, "w", newline="", encoding="utf-8") as f:
     out = csv.writer(f)
-    out.writerow(["小区名称", "所属社区", "英文名称", "地址", "建成年份", "楼栋数",
+    out.writerow(["小区名称", "所属社区", "地址", "建成年份", "楼栋数",
                   "户数", "改造面积（平方米）", "改造年份"])
     for n in range(rows):
-        zh, en, _alias = estate_name(rng)
+        zh, _en, _alias = estate_name(rng)
         out.writerow([
             f"{zh}（合成{n + 1}）", communities[n % len(communities)],
-            f"{en} (synthetic {n + 1})", f"合成路{n % 997 + 1}号",
+            f"合成路{n % 997 + 1}号",
             rng.randint(1970, 2000), rng.randint(1, 30), rng.randint(20, 900),
             round(rng.uniform(800, 90000), 1), rng.randint(2019, 2025),
         ])

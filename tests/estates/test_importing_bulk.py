@@ -348,3 +348,24 @@ def test_a_negative_area_is_rejected_without_a_query_per_row(
         preview = importer().preview(csv_bytes(rows), "register.csv")
     [row] = preview.rejected
     assert row.reasons == ["This figure cannot be negative."]
+
+
+def test_the_admin_preview_of_a_big_file_says_what_it_leaves_out(
+    admin_client, community, monkeypatch
+):
+    monkeypatch.setattr(base, "SHOWN_ROWS", 10)
+    monkeypatch.setattr(base, "REJECTED_SHOWN", 2)
+    rows = [["小区名称", "所属社区"]]
+    rows += [
+        [f"测试{n}苑", "别的社区" if n % 5 == 0 else "测试东社区"] for n in range(50)
+    ]
+    upload = io.BytesIO(csv_bytes(rows))
+    upload.name = "register.csv"
+    with translation.override("en"):
+        response = admin_client.post(
+            reverse("estates-import", kwargs={"kind": "estates"}), {"file": upload}
+        )
+    page = response.content.decode()
+    assert "The file has 50 rows; 10 are listed below" in page
+    assert "And 8 more rejected rows are not listed." in page
+    assert "token" not in response.context
