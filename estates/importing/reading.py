@@ -28,10 +28,11 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 MAX_BYTES = 5 * 1024 * 1024
-# A web request imports at most this many rows: checking and applying 50,000
-# rows takes about 20 s (see BENCHMARKS.md). The office's whole register goes
-# through ``manage.py import_spreadsheet``, which has no row limit.
-MAX_ROWS = 50_000
+# A web request imports at most this many rows: gunicorn gives a request 30 s
+# (deploy/gunicorn.conf.py), and applying 10,000 compounds takes about 10 s on
+# PostgreSQL (preview 1.5 s; bench/import_bench.py). The office's whole
+# register goes through ``manage.py import_spreadsheet``, which has no limit.
+MAX_ROWS = 10_000
 # An XLSX is a zip; this caps what its parts may unpack to (a "zip bomb").
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 # Headers are looked for in the first rows only (a title row or two above them).
