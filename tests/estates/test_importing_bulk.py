@@ -29,6 +29,7 @@ from estates.importing.views import TOKEN_SALT
 from estates.models import Community, Estate, EstateSearchGram, WorksItem
 from estates.selectors.search import estate_search
 from renovation_portal.models import unique_slug
+from renovation_portal.synthetic.remove import synthetic_remove
 from tests.estates.factories import CommunityFactory, EstateFactory
 
 pytestmark = pytest.mark.django_db
@@ -369,3 +370,21 @@ def test_the_admin_preview_of_a_big_file_says_what_it_leaves_out(
     assert "The file has 50 rows; 10 are listed below" in page
     assert "And 8 more rejected rows are not listed." in page
     assert "token" not in response.context
+
+
+def test_compounds_imported_as_synthetic_are_removed_with_synthetic_data(community):
+    EstateFactory(name_zh_hans="真实小区", community=community)
+    importer = EstateImporter(
+        queryset=Estate.objects.all(),
+        communities=Community.objects.all(),
+        synthetic=True,
+    )
+    importer.apply(register(count=20), "register.csv")
+    assert Estate.objects.filter(is_synthetic=True).count() == 20
+
+    synthetic_remove()
+
+    assert list(Estate.objects.values_list("name_zh_hans", flat=True)) == ["真实小区"]
+    assert not EstateSearchGram.objects.exclude(
+        estate__name_zh_hans="真实小区"
+    ).exists()
