@@ -24,6 +24,7 @@ from estates.importing.importers import (
     REJECT,
     EstateImporter,
     ImportRefused,
+    WorksItemImporter,
 )
 from estates.importing.views import TOKEN_SALT
 from estates.models import Community, Estate, EstateSearchGram, WorksItem
@@ -388,3 +389,24 @@ def test_compounds_imported_as_synthetic_are_removed_with_synthetic_data(communi
     assert not EstateSearchGram.objects.exclude(
         estate__name_zh_hans="真实小区"
     ).exists()
+
+
+def test_works_items_are_created_then_changed_in_bulk_with_history(community, clerk):
+    estates = [
+        EstateFactory(name_zh_hans=f"测试{n}苑", community=community) for n in range(3)
+    ]
+    header = ["小区名称", "改造内容", "单位", "计划量", "完成量"]
+
+    def works(done):
+        rows = [header]
+        rows += [[e.name_zh_hans, "lighting", "盏", "40", done] for e in estates]
+        return csv_bytes(rows)
+
+    works_importer = WorksItemImporter(
+        queryset=WorksItem.objects.all(), estates=Estate.objects.all(), user=clerk
+    )
+    assert works_importer.apply(works("10"), "works.csv").counts[CREATE] == 3
+    assert works_importer.apply(works("20"), "works.csv").counts[CHANGE] == 3
+
+    assert set(WorksItem.objects.values_list("done_quantity", "version")) == {(20, 2)}
+    assert WorksItem.history.filter(history_user=clerk).count() == 6
