@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from estates.importing.importers import IMPORTERS, ImportRefused
 from estates.importing.reading import ImportFileError
@@ -105,7 +106,11 @@ class Command(BaseCommand):
                 )
         if preview.rejected_not_shown:
             self.stdout.write(
-                _("… and %(count)d more rejected rows.")
+                ngettext(
+                    "… and %(count)d more rejected row.",
+                    "… and %(count)d more rejected rows.",
+                    preview.rejected_not_shown,
+                )
                 % {"count": preview.rejected_not_shown}
             )
         if refused or not preview.can_apply:
