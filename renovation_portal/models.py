@@ -79,21 +79,32 @@ class StaleRecordError(Exception):
         )
 
 
+def slug_base(source: str) -> str:
+    """The readable pinyin slug of ``source`` before any "-2" suffix."""
+    base = slugify(slug_pinyin(source)) or slugify(source) or "item"
+    return base[:70]
+
+
 def unique_slug(
-    instance: models.Model, source: str, *, scope: dict | None = None
+    instance: models.Model,
+    source: str,
+    *,
+    scope: dict | None = None,
+    also_taken: set[str] | frozenset[str] = frozenset(),
 ) -> str:
     """A readable pinyin slug for ``source`` that no sibling record uses yet.
 
-    ``scope`` narrows uniqueness to a parent (slugs unique per parent); the
-    database's unique constraint stays the final word.
+    ``scope`` narrows uniqueness to a parent (slugs unique per parent);
+    ``also_taken`` adds slugs given to records not saved yet (a bulk insert).
+    The database's unique constraint stays the final word.
     """
-    base = slugify(slug_pinyin(source)) or slugify(source) or "item"
-    base = base[:70]
+    base = slug_base(source)
     model = type(instance)
     siblings = model._default_manager.filter(**(scope or {}))
     if instance.pk:
         siblings = siblings.exclude(pk=instance.pk)
     taken = set(siblings.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken |= {slug for slug in also_taken if slug.startswith(base)}
     if base not in taken:
         return base
     n = 2

@@ -16,17 +16,23 @@ never erase what is recorded.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from renovation_portal import page_cache
+
 from . import parsing
-from .reading import Table, header_key, read_table
+from .checks import condition_holds
+from .reading import MAX_BYTES, MAX_ROWS, Table, header_key, read_table
+from .writing import write_rows
 
 CREATE, CHANGE, UNCHANGED, REJECT = "create", "change", "unchanged", "reject"
 ACTION_LABELS = {
@@ -57,6 +63,8 @@ class RowResult:
     reasons: list[str] = field(default_factory=list)
     changes: list[tuple[str, str, str]] = field(default_factory=list)
     instance: models.Model | None = None
+    # The model fields this row changes (what a bulk update writes).
+    fields: list[str] = field(default_factory=list)
 
     def reject(self, reason: str) -> None:
         self.action = REJECT
@@ -67,24 +75,58 @@ class RowResult:
         return str(ACTION_LABELS[self.action])
 
 
+# A preview lists every row of a file up to SHOWN_ROWS rows; past that, it
+# keeps the counts, the first REJECTED_SHOWN rejected rows and the first
+# CHANGES_SHOWN changed rows, so that a file of 250,000 rows is checked in
+# bounded memory and its page stays readable.
+SHOWN_ROWS = 2000
+REJECTED_SHOWN = 1000
+CHANGES_SHOWN = 200
+
+
 @dataclass
 class Preview:
-    rows: list[RowResult]
+    """What an import does: counts per action and the rows shown."""
+
+    rows: list[RowResult] = field(default_factory=list)
+    counts: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(ACTION_LABELS, 0)
+    )
+    shown: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(ACTION_LABELS, 0)
+    )
+    total: int = 0
+
+    def add(self, row: RowResult) -> None:
+        self.counts[row.action] += 1
+        self.total += 1
+        if (
+            self.total <= SHOWN_ROWS
+            or (row.action == REJECT and self.shown[REJECT] < REJECTED_SHOWN)
+            or (row.action == CHANGE and self.shown[CHANGE] < CHANGES_SHOWN)
+        ):
+            self.rows.append(row)
+            self.shown[row.action] += 1
 
     def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
+        return self.counts[action]
+
+    @property
+    def all_shown(self) -> bool:
+        return len(self.rows) == self.total
 
     @property
     def rejected(self) -> list[RowResult]:
+        """The rejected rows shown (all of them up to REJECTED_SHOWN)."""
         return [row for row in self.rows if row.action == REJECT]
 
     @property
-    def can_apply(self) -> bool:
-        return bool(self.rows) and not self.rejected
+    def rejected_not_shown(self) -> int:
+        return self.counts[REJECT] - self.shown[REJECT]
 
     @property
-    def counts(self) -> dict[str, int]:
-        return {action: self.count(action) for action in ACTION_LABELS}
+    def can_apply(self) -> bool:
+        return self.total > 0 and not self.counts[REJECT]
 
 
 class ImportRefused(Exception):
@@ -121,9 +163,29 @@ class Importer:
     # Relations check() resolves from the scope querysets.
     resolved: ClassVar[set[str]] = set()
 
-    def __init__(self, *, queryset: models.QuerySet, **scopes: models.QuerySet):
+    # Rows are checked (and applied) this many at a time: a chunk costs a few
+    # queries (what already exists, looked up for the whole chunk) and memory
+    # holds one chunk, whatever the size of the file.
+    chunk_rows: ClassVar[int] = 2000
+
+    def __init__(
+        self,
+        *,
+        queryset: models.QuerySet,
+        user=None,
+        synthetic: bool = False,
+        **scopes: models.QuerySet,
+    ):
+        """``user`` is written as the author of the history records;
+        ``synthetic`` marks created records synthetic (scale tests only)."""
         self.queryset = queryset
         self.scopes = scopes
+        self.user = user
+        self.synthetic = synthetic
+        # Duplicate detection across chunks: each key → its first row number.
+        self.seen: dict[Any, int] = {}
+        # Lookups a kind makes once per file rather than once per chunk.
+        self.cache: dict[str, Any] = {}
 
     # -- columns ------------------------------------------------------------
     @classmethod
@@ -146,9 +208,23 @@ class Importer:
             return self.column(name).header_en
 
     # -- reading ------------------------------------------------------------
-    def read(self, data: bytes, filename: str) -> Table:
+    def read(
+        self,
+        data: bytes,
+        filename: str,
+        *,
+        max_rows: int | None = MAX_ROWS,
+        max_bytes: int | None = MAX_BYTES,
+    ) -> Table:
         required = {c.name: c.header_zh for c in self.columns if c.required}
-        return read_table(data, filename, self.aliases(), required)
+        return read_table(
+            data,
+            filename,
+            self.aliases(),
+            required,
+            max_rows=max_rows,
+            max_bytes=max_bytes,
+        )
 
     def parse_row(
         self, table: Table, cells: list[str], result: RowResult
@@ -183,25 +259,80 @@ class Importer:
         return any(reason.startswith(self.label(name)) for reason in result.reasons)
 
     # -- the whole file ------------------------------------------------------
-    def preview(self, data: bytes, filename: str) -> Preview:
-        table = self.read(data, filename)
-        parsed = []
-        for number, cells in table.rows:
-            result = RowResult(number=number, label="")
-            parsed.append((result, self.parse_row(table, cells, result)))
-        self.check(parsed)
-        return Preview(rows=[result for result, _values in parsed])
+    def preview(self, data: bytes, filename: str, **limits) -> Preview:
+        """What applying the file would do; nothing is written.
+
+        ``limits``: ``max_rows`` and ``max_bytes`` (None: no limit), passed
+        to :meth:`read`.
+        """
+        return self._run(data, filename, write=False, **limits)
+
+    def apply(self, data: bytes, filename: str, **limits) -> Preview:
+        """Check the file again and write it all, or nothing.
+
+        Chunks are written as they pass their checks, in bulk (see
+        :mod:`.writing`), inside one transaction; a rejected row anywhere rolls
+        everything back, after the rest of the file has been checked so that
+        every reason is reported.
+        """
+        with transaction.atomic():
+            preview = self._run(data, filename, write=True, **limits)
+            if not preview.can_apply:
+                raise ImportRefused(preview)
+            if preview.counts[CREATE] or preview.counts[CHANGE]:
+                # What a save() does through its post_save signal, once.
+                page_cache.record_changed(self.model)
+        return preview
+
+    def _run(self, data: bytes, filename: str, *, write: bool, **limits) -> Preview:
+        self.seen, self.cache = {}, {}
+        table = self.read(data, filename, **limits)
+        preview = Preview()
+        now = timezone.now()
+        while chunk := list(itertools.islice(table.rows, self.chunk_rows)):
+            parsed = []
+            for number, cells in chunk:
+                result = RowResult(number=number, label="")
+                parsed.append((result, self.parse_row(table, cells, result)))
+            self.check(parsed)
+            results = [result for result, _values in parsed]
+            clean = not any(result.action == REJECT for result in results)
+            if write and clean and not preview.counts[REJECT]:
+                write_rows(
+                    self,
+                    [result for result in results if result.action == CREATE],
+                    [result for result in results if result.action == CHANGE],
+                    now=now,
+                )
+            for result in results:
+                preview.add(result)
+        return preview
 
     def check(self, parsed: list[tuple[RowResult, dict[str, Any]]]) -> None:
+        """Settle a chunk of parsed rows: each gets its action and reasons."""
         raise NotImplementedError
+
+    def before_write(self, created: list[RowResult], changed: list[RowResult]) -> None:
+        """Compute what ``save()`` would (derived fields) for a chunk about
+        to be written; add derived fields a changed row must write to its
+        ``fields``."""
+
+    def after_write(self, created: list[RowResult], changed: list[RowResult]) -> None:
+        """Write what depends on the chunk's rows (they have their keys now)."""
 
     def mark_duplicates(
         self, keyed: dict[Any, list[RowResult]], describe: Callable[[], str]
     ) -> None:
-        for rows in keyed.values():
-            if len(rows) < 2:
-                continue
+        """Reject rows sharing a key with another row of the file: in this
+        chunk, all of them; a key first seen in an earlier chunk names that
+        row (already counted then)."""
+        for key, rows in keyed.items():
             numbers = [row.number for row in rows]
+            first = self.seen.setdefault(key, numbers[0])
+            if first != numbers[0]:
+                numbers.insert(0, first)
+            if len(numbers) < 2:
+                continue
             for row in rows:
                 others = ", ".join(str(n) for n in numbers if n != row.number)
                 row.reject(describe() % {"rows": others})
@@ -223,6 +354,7 @@ class Importer:
                 continue
             if existing:
                 result.changes.append((self.label(name), _shown(old), _shown(value)))
+                result.fields.append(name)
             setattr(instance, name, value)
         if result.action == REJECT:
             return
@@ -254,25 +386,15 @@ class Importer:
                 fields = set(getattr(constraint, "fields", ()))
             if fields and not fields & given:
                 continue
+            if isinstance(constraint, models.CheckConstraint):
+                holds = condition_holds(constraint.condition, instance)
+                if holds is True:
+                    continue
+                if holds is False:
+                    reasons.append(str(constraint.get_violation_error_message()))
+                    continue
             try:
                 constraint.validate(self.model, instance, exclude=skipped)
             except ValidationError as error:
                 reasons.extend(error.messages)
         return reasons
-
-    def apply(self, data: bytes, filename: str) -> Preview:
-        """Check the file again and write it all, or nothing."""
-        with transaction.atomic():
-            preview = self.preview(data, filename)
-            if not preview.can_apply:
-                raise ImportRefused(preview)
-            for row in preview.rows:
-                if row.action not in (CREATE, CHANGE):
-                    continue
-                try:
-                    with transaction.atomic():
-                        row.instance.save()
-                except IntegrityError:
-                    row.reject(_("The database refused this row."))
-                    raise ImportRefused(preview) from None
-        return preview

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from ..models import Estate
+from renovation_portal.models import slug_base, unique_slug
+from renovation_portal.synthetic.writer import RowWriter
+
+from ..models import Estate, EstateSearchGram
 from . import parsing
 from .base import Column, Importer
 from .reading import header_key
@@ -37,6 +41,21 @@ def _estate_columns() -> list[Column]:
     ]  # fmt: skip
 
 
+# Changing these changes a compound's search keys and grams (see Estate.save).
+SEARCH_SOURCES = {"name_zh_hans", "name_en", "aliases"}
+GRAM_SOURCES = SEARCH_SOURCES | {"address_zh_hans"}
+SEARCH_KEYS = ["search_hanzi", "search_pinyin", "search_initials", "search_latin"]
+
+
+def _slug_base(estate: Estate) -> str:
+    """slug_base(name), read from the search keys just computed: their first
+    full reading is slug_pinyin(name) (as the synthetic generator uses it),
+    which saves converting every name to pinyin twice."""
+    readings = estate.search_pinyin.split("|")
+    first = slugify(readings[1])[:70] if len(readings) > 1 else ""
+    return first or slug_base(estate.name_zh_hans)
+
+
 class EstateImporter(Importer):
     """The compound register: one row per compound.
 
@@ -63,7 +82,9 @@ class EstateImporter(Importer):
         return found
 
     def check(self, parsed):
-        communities = self._communities()
+        if "communities" not in self.cache:
+            self.cache["communities"] = self._communities()
+        communities = self.cache["communities"]
         resolved = []
         for result, values in parsed:
             name = values.pop("name_zh_hans", "") or ""
@@ -117,3 +138,45 @@ class EstateImporter(Importer):
             else:
                 estate = Estate(community=community, name_zh_hans=name)
                 self.settle(result, estate, values, existing=False)
+
+    # -- writing in bulk (see .writing): what Estate.save() derives -----------
+    def before_write(self, created, changed):
+        new = [row.instance for row in created]
+        for estate in new:
+            estate.refresh_search_keys()
+        self._give_slugs([estate for estate in new if not estate.slug])
+        for row in changed:
+            if SEARCH_SOURCES & set(row.fields):
+                row.instance.refresh_search_keys()
+                row.fields.extend(SEARCH_KEYS)
+
+    def _give_slugs(self, estates: list[Estate]) -> None:
+        """The slug save() would give each (see SlugFromNameMixin): one
+        query for the chunk, and one more per name whose slug is taken."""
+        bases = [_slug_base(estate) for estate in estates]
+        taken = set(
+            Estate.objects.filter(slug__in=set(bases)).values_list("slug", flat=True)
+        )
+        given: set[str] = set()
+        for estate, base in zip(estates, bases, strict=True):
+            if base in taken or base in given:
+                estate.slug = unique_slug(estate, estate.name_zh_hans, also_taken=given)
+            else:
+                estate.slug = base
+            given.add(estate.slug)
+
+    def after_write(self, created, changed):
+        regrammed = [row.instance for row in changed if GRAM_SOURCES & set(row.fields)]
+        if regrammed:
+            EstateSearchGram.objects.filter(estate__in=regrammed).delete()
+        # Tens of grams per compound: COPY on PostgreSQL, as the synthetic
+        # data generator writes them.
+        RowWriter().insert(
+            EstateSearchGram,
+            (
+                (estate.pk, gram)
+                for estate in [row.instance for row in created] + regrammed
+                for gram in sorted(estate.search_gram_values())
+            ),
+            fields=("estate_id", "gram"),
+        )

@@ -14,6 +14,7 @@ parts would unpack beyond a limit is refused before it is opened.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import decimal
@@ -21,13 +22,17 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 2000
+# A web request imports at most this many rows: gunicorn gives a request 30 s
+# (deploy/gunicorn.conf.py), and applying 10,000 compounds takes about 10 s on
+# PostgreSQL (preview 1.5 s; bench/import_bench.py). The office's whole
+# register goes through ``manage.py import_spreadsheet``, which has no limit.
+MAX_ROWS = 10_000
 # An XLSX is a zip; this caps what its parts may unpack to (a "zip bomb").
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 # Headers are looked for in the first rows only (a title row or two above them).
@@ -77,10 +82,12 @@ def header_key(text: str) -> str:
 
 @dataclass
 class Table:
-    """The labelled columns and the data rows, each with its spreadsheet row number."""
+    """The labelled columns and the data rows, each with its spreadsheet row
+    number. ``rows`` is read as it is used (a generator), so a large file is
+    never held as Python objects at once."""
 
     columns: list[str | None]  # the field each column fills, None if unknown
-    rows: list[tuple[int, list[str]]]
+    rows: Iterator[tuple[int, list[str]]]
 
 
 def _sniff_xlsx(data: bytes) -> None:
@@ -113,17 +120,28 @@ def _xlsx_rows(data: bytes) -> Iterable[Sequence[object]]:
         workbook.close()
 
 
-def decode_csv(data: bytes) -> str:
+def csv_encoding(data: bytes) -> str:
     """UTF-8 (with or without a byte-order mark), else GB18030 (a superset of
-    GBK and GB2312, what Excel on a Chinese Windows saves)."""
+    GBK and GB2312, what Excel on a Chinese Windows saves).
+
+    Tried piece by piece, so that a large file is not copied as text whole."""
+    piece = 1024 * 1024
     for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return data.decode(encoding)
+            for start in range(0, len(data), piece):
+                decoder.decode(data[start : start + piece])
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
+        return encoding
     raise ImportFileError(
         _("The text encoding of this CSV file is not recognised. Save it as UTF-8.")
     )
+
+
+def decode_csv(data: bytes) -> str:
+    return data.decode(csv_encoding(data))
 
 
 def _csv_rows(data: bytes) -> Iterable[Sequence[object]]:
@@ -131,24 +149,28 @@ def _csv_rows(data: bytes) -> Iterable[Sequence[object]]:
         raise ImportFileError(
             _("This is not a CSV text file. Upload an .xlsx workbook or a CSV file.")
         )
-    text = decode_csv(data)
+    encoding = csv_encoding(data)
+    start = data[:4096].decode(encoding, errors="ignore")
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+        dialect = csv.Sniffer().sniff(start, delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
     try:
-        yield from csv.reader(io.StringIO(text, newline=""), dialect)
+        yield from csv.reader(stream, dialect)
     except csv.Error as error:
         raise ImportFileError(
             _("The CSV file cannot be read: %(error)s") % {"error": error}
         ) from error
 
 
-def raw_rows(data: bytes, filename: str) -> Iterable[Sequence[object]]:
+def raw_rows(
+    data: bytes, filename: str, *, max_bytes: int | None = MAX_BYTES
+) -> Iterable[Sequence[object]]:
     """The file's rows as read, after checking what the file really is."""
-    if len(data) > MAX_BYTES:
+    if max_bytes is not None and len(data) > max_bytes:
         raise ImportFileError(
-            _("The file is larger than %(size)d MB.") % {"size": MAX_BYTES // 2**20}
+            _("The file is larger than %(size)d MB.") % {"size": max_bytes // 2**20}
         )
     if not data.strip():
         raise ImportFileError(_("The file is empty."))
@@ -166,9 +188,18 @@ def raw_rows(data: bytes, filename: str) -> Iterable[Sequence[object]]:
 
 
 def read_table(
-    data: bytes, filename: str, aliases: dict[str, str], required: dict[str, str]
+    data: bytes,
+    filename: str,
+    aliases: dict[str, str],
+    required: dict[str, str],
+    *,
+    max_rows: int | None = MAX_ROWS,
+    max_bytes: int | None = MAX_BYTES,
 ) -> Table:
-    """Read the file and label its columns.
+    """Read the file and label its columns; the rows follow as they are used.
+
+    A file with more than ``max_rows`` data rows (None: no limit) is refused
+    when the row past the limit is reached.
 
     ``aliases`` maps a :func:`header_key` to the field it names; ``required``
     maps the fields that must have a column to their header. The header row
@@ -177,7 +208,7 @@ def read_table(
     (headers merged over two rows, or grouped under a merged title), and the
     data starts after the lowest header row used.
     """
-    rows = iter(raw_rows(data, filename))
+    rows = iter(raw_rows(data, filename, max_bytes=max_bytes))
     head: list[list[str]] = []
     for row in rows:
         head.append([cell_text(value) for value in row])
@@ -211,21 +242,32 @@ def read_table(
             % {"columns": ", ".join(missing)}
         )
 
-    body: list[tuple[int, list[str]]] = []
-    number = 0
+    return Table(columns=columns, rows=_body(head, data_start, rows, max_rows))
 
-    def keep(number: int, cells: list[str]) -> None:
-        if any(cells):  # blank rows (and rows of spaces) are skipped
-            if len(body) >= MAX_ROWS:
-                raise ImportFileError(
-                    _("The file has more than %(count)d rows. Split it into parts.")
-                    % {"count": MAX_ROWS}
-                )
-            body.append((number, cells))
 
-    for number, cells in enumerate(head, start=1):
-        if number > data_start:
-            keep(number, cells)
-    for number, row in enumerate(rows, start=len(head) + 1):
-        keep(number, [cell_text(value) for value in row])
-    return Table(columns=columns, rows=body)
+def _body(
+    head: list[list[str]],
+    data_start: int,
+    rows: Iterator[Sequence[object]],
+    max_rows: int | None,
+) -> Iterator[tuple[int, list[str]]]:
+    """The data rows after the header, blank rows (and rows of spaces) skipped."""
+    count = 0
+
+    def numbered() -> Iterator[tuple[int, list[str]]]:
+        for number, cells in enumerate(head, start=1):
+            if number > data_start:
+                yield number, cells
+        for number, row in enumerate(rows, start=len(head) + 1):
+            yield number, [cell_text(value) for value in row]
+
+    for number, cells in numbered():
+        if not any(cells):
+            continue
+        count += 1
+        if max_rows is not None and count > max_rows:
+            raise ImportFileError(
+                _("The file has more than %(count)d rows. Split it into parts.")
+                % {"count": max_rows}
+            )
+        yield number, cells

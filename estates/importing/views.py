@@ -4,9 +4,12 @@ Between preview and apply the uploaded file waits in the default storage under
 a random name; the preview page carries a signed token naming it, the kind of
 import and the clerk, valid for an hour. Apply reads the file again and checks
 every row again (records may have changed meanwhile), then writes all or
-nothing. The file is deleted once applied, or at once when the preview rejects
-a row (there is nothing to apply); files left by a preview never applied are
-deleted at the next upload once their token has expired. They are never
+nothing. Apply first claims the stored file (a unique ImportClaim row, in the
+import's transaction), so two clicks on "apply" at the same moment import it
+once; the second is told it was already applied. The file is deleted once
+applied, or at once when the preview rejects a row (there is nothing to
+apply); files left by a preview never applied are deleted at the next upload
+once their token has expired. They are never
 served: the nginx example refuses ``/media/imports/``.
 
 The pages run inside the admin (``admin_site.admin_view``) and take their
@@ -26,6 +29,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -34,6 +38,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from staff.models import ImportClaim
 
 from ..models import Community, Estate, WorksItem
 from .importers import IMPORTERS, Importer, ImportRefused
@@ -95,10 +101,12 @@ def _importer(site: admin.AdminSite, request, kind: str) -> Importer:
     queryset = model_admin.get_queryset(request)
     if importer_class.model is Estate:
         communities = _model_admin(site, Community).get_queryset(request)
-        return importer_class(queryset=queryset, communities=communities)
+        return importer_class(
+            queryset=queryset, communities=communities, user=request.user
+        )
     if importer_class.model is WorksItem:
         estates = _model_admin(site, Estate).get_queryset(request)
-        return importer_class(queryset=queryset, estates=estates)
+        return importer_class(queryset=queryset, estates=estates, user=request.user)
     raise Http404  # pragma: no cover
 
 
@@ -120,11 +128,13 @@ def _context(site, request, importer: Importer, **extra):
 
 def _purge_stale() -> None:
     """Delete files whose preview was never applied (older than a token lives)."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=TOKEN_MAX_AGE)
+    # Their tokens have expired: the claims have nothing left to guard.
+    ImportClaim.objects.filter(claimed_at__lt=cutoff).delete()
     try:
         _folders, names = default_storage.listdir(UPLOAD_FOLDER)
     except (FileNotFoundError, NotImplementedError):
         return
-    cutoff = timezone.now() - datetime.timedelta(seconds=TOKEN_MAX_AGE)
     for name in names:
         path = f"{UPLOAD_FOLDER}/{name}"
         try:
@@ -139,6 +149,18 @@ def _store(data: bytes, filename: str) -> str:
     suffix = PurePath(filename).suffix.lower()
     name = f"{UPLOAD_FOLDER}/{secrets.token_hex(16)}{suffix}"
     return default_storage.save(name, ContentFile(data))
+
+
+def _claim(stored: str, user) -> bool:
+    """Claim the stored upload for this apply, in the caller's transaction:
+    False when another apply has claimed it (after waiting for that one to
+    commit or roll back: the claim's file name is unique)."""
+    try:
+        with transaction.atomic():
+            ImportClaim.objects.create(file=stored, user=user)
+    except IntegrityError:
+        return False
+    return True
 
 
 def _discard(name: str) -> None:
@@ -205,7 +227,13 @@ def apply_view(site: admin.AdminSite):
             )
             return redirect("estates-import", kind=kind)
         try:
-            preview = importer.apply(data, token["name"])
+            with transaction.atomic():
+                if not _claim(stored, request.user):
+                    messages.error(
+                        request, gettext("This import has already been applied.")
+                    )
+                    return redirect("estates-import", kind=kind)
+                preview = importer.apply(data, token["name"])
         except ImportFileError as error:
             _discard(stored)
             messages.error(request, str(error))
@@ -230,13 +258,13 @@ def apply_view(site: admin.AdminSite):
                 "%(unchanged)d unchanged (%(count)d row).",
                 "Imported: %(created)d created, %(changed)d changed, "
                 "%(unchanged)d unchanged (%(count)d rows).",
-                len(preview.rows),
+                preview.total,
             )
             % {
                 "created": counts["create"],
                 "changed": counts["change"],
                 "unchanged": counts["unchanged"],
-                "count": len(preview.rows),
+                "count": preview.total,
             },
         )
         return redirect(_context(site, request, importer)["changelist_url"])
