@@ -8,7 +8,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from estates.importing import views as importing
@@ -67,6 +67,18 @@ if settings.BENCH:
     from renovation_portal.bench import floor
 
     urlpatterns += [path("bench/floor/", floor, name="bench-floor")]
+    if not settings.DEBUG:
+        # What nginx does in production, so that `make lighthouse` weighs the
+        # estate page with its thumbnails.
+        from django.views.static import serve
+
+        urlpatterns += [
+            re_path(
+                rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
+                serve,
+                {"document_root": settings.MEDIA_ROOT},
+            )
+        ]
 
 if settings.DEBUG:
     # Development only: production serves uploads from nginx or S3. Either way
