@@ -6,7 +6,7 @@ from django_filters.views import FilterView
 
 from estates import selectors
 from estates.filters import EstateFilter
-from renovation_portal.pagination import CappedPaginator
+from renovation_portal.pagination import CappedPaginator, RankedPaginator
 
 
 class ForgivingPaginationMixin:
@@ -32,6 +32,14 @@ class EstateListView(ForgivingPaginationMixin, FilterView):
 
     def get_queryset(self):
         return selectors.estate_list()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # A search ranks its matches: the page is read by the ids the ranking
+        # gives, without a second search to count them (issue 7).
+        cleaned = getattr(self.filterset.form, "cleaned_data", {})
+        if cleaned.get("q"):
+            return RankedPaginator(queryset, per_page, **kwargs)
+        return super().get_paginator(queryset, per_page, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

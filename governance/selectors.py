@@ -6,6 +6,7 @@ Meetings are read without their minutes, which are for staff only.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -284,7 +285,17 @@ def _mean(distribution: list[ScoreCount], total: int) -> Decimal:
 
 def _surveys_with_counts() -> QuerySet[Survey]:
     """Surveys annotated with their answer count and, per dimension and score,
-    how many answers gave it: every aggregate in the one query."""
+    how many answers gave it: every aggregate in the one query.
+
+    Each call returns a fresh copy of a queryset built once per process:
+    resolving its 22 aggregates took 1.2 ms of every estate page, with or
+    without a survey (issue 7)."""
+    return _counted_surveys().all()
+
+
+@functools.cache
+def _counted_surveys() -> QuerySet[Survey]:
+    # Never evaluated itself, only copied: it holds no rows.
     counts = {
         _count_key(dimension, score): Count(
             "responses", filter=Q(**{f"responses__{dimension}": score})

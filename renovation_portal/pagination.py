@@ -30,7 +30,12 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         """The number of rows, or ``limit + 1`` when there are more."""
         if hasattr(self.object_list, "query"):
-            return self.object_list[: self.limit + 1].count()
+            # Counting needs neither the order nor the annotations it sorts
+            # by: without them PostgreSQL counts the matching ids alone
+            # rather than ranking every match first (zyy at 250,000
+            # compounds: 5.6 ms → 1.2 ms, issue 7).
+            rows = self.object_list.order_by().values("pk")
+            return rows[: self.limit + 1].count()
         return min(len(self.object_list), self.limit + 1)
 
     @property
@@ -57,3 +62,35 @@ class CappedPaginator(Paginator):
                     % {"pages": self.max_pages}
                 ) from None
             raise
+
+
+class RankedPaginator(CappedPaginator):
+    """A capped paginator for a ranked list such as a search, in two queries.
+
+    A ranked list's first page is only known once every match is ranked, and
+    counting the matches repeats the search that finds them (zhuyuyuan at
+    250,000 compounds: intersecting two grams costs ~3 ms, twice). So one
+    query reads the ids of the first ``max_pages`` pages, in order and one
+    past them; their number is the count, and the page's rows are then read
+    by id, through the same queryset, so filters and order stay its own.
+    A plain list, whose order an index gives, keeps CappedPaginator: reading
+    a thousand ids in name order costs more than counting them.
+    """
+
+    @cached_property
+    def ids(self) -> list:
+        """The ids of the first ``limit`` rows and one more, in order."""
+        return list(self.object_list.values_list("pk", flat=True)[: self.limit + 1])
+
+    @cached_property
+    def count(self) -> int:
+        return len(self.ids)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list.filter(pk__in=self.ids[bottom:top])
+        return self._get_page(rows, number, self)

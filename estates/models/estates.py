@@ -27,7 +27,12 @@ class Stage(models.TextChoices):
 
     @classmethod
     def order(cls, value: str) -> int:
-        return list(cls.values).index(value)
+        return STAGE_ORDER[value]
+
+
+# Looked up for every stage mark of every row of a list: ``Stage.values``
+# builds a new list on each call (issue 7, estate search profile).
+STAGE_ORDER = {value: position for position, value in enumerate(Stage.values)}
 
 
 class PropertyCompany(SlugFromNameMixin, TimeStampedModel):

@@ -120,6 +120,16 @@ def test_estate_list_shows_each_stage_in_words(client):
     assert "Stage 3 of 5: construction" in _text(response)
 
 
+def test_estate_list_shows_the_stage_in_each_language_one_after_the_other(client):
+    estate = EstateFactory()
+    _stage_steps(estate, [StepStatus.PENDING], stage=Stage.CONSTRUCTION)
+    english = _text(client.get("/en/estates/"))
+    chinese = _text(client.get("/estates/"))
+    assert "Stage 3 of 5: construction" in english
+    assert "第3阶段（共5个）" in chinese
+    assert "Stage 3 of 5" not in chinese
+
+
 def test_estate_list_marks_the_stage_by_shape_not_only_colour(client):
     estate = EstateFactory()
     _stage_steps(estate, [StepStatus.PENDING], stage=Stage.CONSTRUCTION)

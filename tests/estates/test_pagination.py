@@ -84,3 +84,50 @@ def test_with_few_communities_the_list_offers_them_in_a_drop_down(client):
     text = client.get("/en/estates/").content.decode()
     assert '<select name="community"' in text
     assert f'<option value="{estate.community.slug}">' in text
+
+
+@pytest.fixture
+def two_page_search(monkeypatch):
+    """45 compounds that a search for "leyuan" finds, one of them by its whole
+    name, with the list capped at two pages of 20."""
+    monkeypatch.setattr(CappedPaginator, "max_pages", 2)
+    community = CommunityFactory()
+    exact = EstateFactory(name_zh_hans="乐园", community=community)
+    EstateFactory.create_batch(44, name_zh_hans="乐园小区", community=community)
+    return exact
+
+
+def test_a_search_past_the_cap_says_there_are_more_and_ranks_first_the_best(
+    client, two_page_search
+):
+    response = client.get("/en/estates/", {"q": "leyuan"})
+    text = response.content.decode()
+    assert "More than 40 compounds found" in text
+    assert "showing 1–20" in text
+    assert response.context["page_obj"].object_list[0] == two_page_search
+
+
+def test_a_search_serves_each_match_once_across_its_pages(client, two_page_search):
+    first = client.get("/en/estates/", {"q": "leyuan"}).context["page_obj"]
+    second = client.get("/en/estates/", {"q": "leyuan", "page": 2}).context["page_obj"]
+    past = client.get("/en/estates/", {"q": "leyuan", "page": 3}).context["page_obj"]
+    firsts, seconds = list(first.object_list), list(second.object_list)
+    assert len(firsts) == len(seconds) == 20
+    assert not set(firsts) & set(seconds)
+    assert past.number == 2
+    assert list(past.object_list) == seconds
+
+
+def test_a_search_counts_its_matches_without_a_second_search(client, two_page_search):
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/en/estates/", {"q": "leyuan"})
+    searches = [q["sql"] for q in captured if "LIKE" in q["sql"].upper()]
+    assert not [sql for sql in searches if "COUNT(" in sql.upper()]
+    assert [sql for sql in searches if "LIMIT 41" in sql]
+
+
+def test_a_search_with_few_matches_shows_their_exact_count(client, two_page_search):
+    EstateFactory(name_zh_hans="九大院")
+    text = client.get("/en/estates/", {"q": "jdy"}).content.decode()
+    assert "1 compound found" in text
+    assert "Only the first" not in text

@@ -3,6 +3,7 @@
 from http import HTTPStatus
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from estates.models import Estate, Stage
@@ -165,3 +166,31 @@ def test_a_long_query_costs_the_same_queries_however_many_estates(
     EstateFactory.create_batch(rows, name_zh_hans="乐园小区")
     with django_assert_max_num_queries(2):
         assert list(estate_search(query="leyuanxiaoqu" * 9)) == []
+
+
+def test_a_long_query_counts_its_grams_once_then_reads_them_from_the_cache(
+    django_assert_num_queries,
+):
+    from estates.selectors.search import rarest_grams
+
+    for name in ("乐园小区", "乐园新村", "乐悦雅居"):
+        EstateFactory(name_zh_hans=name)
+    first = rarest_grams("leyueyaju")
+    with django_assert_num_queries(0):
+        assert rarest_grams("leyueyaju") == first
+
+
+def test_a_stale_gram_count_changes_no_search_result():
+    from estates.selectors.search import GRAM_COUNT_CACHE_KEY, rarest_grams
+
+    EstateFactory(name_zh_hans="乐悦雅居")
+    rarest_grams("leyueyaju")
+    # Compounds added since the counts were kept, and a count made wrong on
+    # purpose: the search looks up other grams and still finds every match.
+    for name in ("乐园小区", "乐悦花园", "悦雅新村"):
+        EstateFactory(name_zh_hans=name)
+    cache.set(GRAM_COUNT_CACHE_KEY % "ley", 0)
+    assert _names(estate_search(query="leyueyaju")) == ["乐悦雅居"]
+    assert sorted(_names(estate_search(query="yueya"))) == sorted(
+        ["乐悦雅居", "悦雅新村"]
+    )
