@@ -117,6 +117,39 @@ def test_thousands_of_rows_are_written_as_save_would(community, clerk):
     assert set(history.values_list("history_user", "history_type")) == {(clerk.pk, "+")}
 
 
+def test_a_name_in_two_communities_gets_the_next_free_slugs_as_save_would(community):
+    CommunityFactory(name_zh_hans="测试西社区", name_en="Test West Community")
+    EstateFactory(name_zh_hans="别的苑", slug="ceshiyuan", community=community)
+    EstateFactory(name_zh_hans="另外的苑", slug="ceshiyuan-3", community=community)
+    EstateFactory(name_zh_hans="再一个苑", slug="ceshiyuan-x", community=community)
+    rows = [
+        ["小区名称", "所属社区"],
+        ["测试苑", "测试东社区"],
+        ["测试苑", "测试西社区"],
+    ]
+
+    importer().apply(csv_bytes(rows), "register.csv")
+
+    given = Estate.objects.filter(name_zh_hans="测试苑")
+    assert sorted(given.values_list("community__name_zh_hans", "slug")) == [
+        ("测试东社区", "ceshiyuan-2"),
+        ("测试西社区", "ceshiyuan-4"),
+    ]
+
+
+def test_each_created_compound_has_one_history_record_equal_to_it(community, clerk):
+    importer(clerk).apply(register(count=3), "register.csv")
+
+    history = Estate.history.model
+    tracked = [field.attname for field in history.tracked_fields]
+    for estate in Estate.objects.filter(name_zh_hans__startswith="测试安康"):
+        record = estate.history.get()
+        assert (record.history_type, record.history_user) == ("+", clerk)
+        assert [getattr(record, name) for name in tracked] == [
+            getattr(estate, name) for name in tracked
+        ]
+
+
 def test_a_second_import_changes_only_what_differs_and_counts_versions(
     community, clerk
 ):
