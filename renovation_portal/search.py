@@ -59,7 +59,10 @@ _TOKEN = re.compile(
 )
 
 
-def _readings(name: str) -> list[list[str]]:
+# Kept for the names of the last few thousand records: an import computes a
+# compound's keys and then its slug from the same name (issue 7).
+@lru_cache(maxsize=4096)
+def _readings(name: str) -> tuple[tuple[str, ...], ...]:
     """Per character (or run of non-Chinese text), its readings, in-context first.
 
     The in-context reading comes from pypinyin's phrase dictionary; the others
@@ -76,8 +79,8 @@ def _readings(name: str) -> list[list[str]]:
     for token, best in zip(tokens, contextual, strict=True):
         ordered = _token_readings(token, best[0])
         if ordered:
-            readings.append(list(ordered))
-    return readings
+            readings.append(ordered)
+    return tuple(readings)
 
 
 # A token is one character (a few thousand are in use) or a run of other text;
