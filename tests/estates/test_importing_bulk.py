@@ -424,6 +424,22 @@ def test_compounds_imported_as_synthetic_are_removed_with_synthetic_data(communi
     ).exists()
 
 
+def test_removing_synthetic_data_removes_the_history_of_imported_compounds(
+    community,
+):
+    real = EstateFactory(name_zh_hans="真实小区", community=community)
+    EstateImporter(
+        queryset=Estate.objects.all(),
+        communities=Community.objects.all(),
+        synthetic=True,
+    ).apply(register(count=20), "register.csv")
+    assert Estate.history.filter(is_synthetic=True).count() == 20
+
+    synthetic_remove()
+
+    assert list(Estate.history.values_list("id", flat=True).distinct()) == [real.pk]
+
+
 def test_works_items_are_created_then_changed_in_bulk_with_history(community, clerk):
     estates = [
         EstateFactory(name_zh_hans=f"测试{n}苑", community=community) for n in range(3)
