@@ -60,9 +60,8 @@ def _slugs_taken(bases: set[str]) -> dict[str, set[str]]:
     taken: dict[str, set[str]] = {base: set() for base in bases}
     ordered = sorted(bases)
     for start in range(0, len(ordered), SLUG_PREFIXES_PER_QUERY):
-        prefixes = Q()
-        for base in ordered[start : start + SLUG_PREFIXES_PER_QUERY]:
-            prefixes |= Q(slug__startswith=base)
+        batch = ordered[start : start + SLUG_PREFIXES_PER_QUERY]
+        prefixes = Q(*(Q(slug__startswith=base) for base in batch), _connector=Q.OR)
         for slug in Estate.objects.filter(prefixes).values_list("slug", flat=True):
             base, _dash, number = slug.rpartition("-")
             if slug in taken:
@@ -169,11 +168,17 @@ class EstateImporter(Importer):
     def _give_slugs(self, estates: list[Estate]) -> None:
         """The slug save() would give each (see SlugFromNameMixin and
         unique_slug): its pinyin base, or the base with the first free
-        ``-<n>`` among those stored and those given in this chunk."""
+        ``-<n>`` among those stored and those this import gave.
+
+        A base's slugs are looked up once per file and then kept with the
+        ones given (names repeat: a register of 250,000 compounds has tens of
+        thousands of distinct names). The slug's unique constraint stays the
+        final word should someone else take one meanwhile."""
+        known: dict[str, set[str]] = self.cache.setdefault("slugs", {})
         bases = [slug_base(estate.name_zh_hans) for estate in estates]
-        taken = _slugs_taken(set(bases))
+        known.update(_slugs_taken({base for base in bases if base not in known}))
         for estate, base in zip(estates, bases, strict=True):
-            used = taken[base]
+            used = known[base]
             slug, n = base, 2
             while slug in used:
                 slug, n = f"{base}-{n}", n + 1

@@ -137,6 +137,25 @@ def test_a_name_in_two_communities_gets_the_next_free_slugs_as_save_would(commun
     ]
 
 
+def test_a_slug_given_in_an_earlier_chunk_is_not_given_again(community, monkeypatch):
+    monkeypatch.setattr(EstateImporter, "chunk_rows", 1)
+    for name in ("测试西社区", "测试南社区"):
+        CommunityFactory(name_zh_hans=name)
+    EstateFactory(name_zh_hans="别的苑", slug="ceshiyuan", community=community)
+    rows = [["小区名称", "所属社区"]] + [
+        ["测试苑", name] for name in ("测试东社区", "测试西社区", "测试南社区")
+    ]
+
+    importer().apply(csv_bytes(rows), "register.csv")
+
+    given = Estate.objects.filter(name_zh_hans="测试苑")
+    assert sorted(given.values_list("slug", flat=True)) == [
+        "ceshiyuan-2",
+        "ceshiyuan-3",
+        "ceshiyuan-4",
+    ]
+
+
 def test_each_created_compound_has_one_history_record_equal_to_it(community, clerk):
     importer(clerk).apply(register(count=3), "register.csv")
 
