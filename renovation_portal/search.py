@@ -17,6 +17,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from pypinyin import Style, load_phrases_dict, pinyin
 
@@ -58,7 +59,10 @@ _TOKEN = re.compile(
 )
 
 
-def _readings(name: str) -> list[list[str]]:
+# Kept for the names of the last few thousand records: an import computes a
+# compound's keys and then its slug from the same name (issue 7).
+@lru_cache(maxsize=4096)
+def _readings(name: str) -> tuple[tuple[str, ...], ...]:
     """Per character (or run of non-Chinese text), its readings, in-context first.
 
     The in-context reading comes from pypinyin's phrase dictionary; the others
@@ -73,17 +77,28 @@ def _readings(name: str) -> list[list[str]]:
         ]
     readings = []
     for token, best in zip(tokens, contextual, strict=True):
-        every = pinyin(token, style=Style.NORMAL, heteronym=True, errors="default")[0]
-        ordered = []
-        for reading in [best[0], *every]:
-            key = normalize(reading)
-            # Keyboards without ü: accept lv and lu alike.
-            for variant in (key, key.replace("v", "u")) if has_han(token) else (key,):
-                if variant and variant not in ordered:
-                    ordered.append(variant)
+        ordered = _token_readings(token, best[0])
         if ordered:
             readings.append(ordered)
-    return readings
+    return tuple(readings)
+
+
+# A token is one character (a few thousand are in use) or a run of other text;
+# the same ones come back in name after name, so an import of 250,000 names
+# converts each character once instead of once per name (issue 7).
+@lru_cache(maxsize=16384)
+def _token_readings(token: str, best: str) -> tuple[str, ...]:
+    """The keys of ``token``'s readings: ``best`` (its reading in context)
+    first, then every reading of it on its own, each with its ü-less variant."""
+    every = pinyin(token, style=Style.NORMAL, heteronym=True, errors="default")[0]
+    ordered: list[str] = []
+    for reading in [best, *every]:
+        key = normalize(reading)
+        # Keyboards without ü: accept lv and lu alike.
+        for variant in (key, key.replace("v", "u")) if has_han(token) else (key,):
+            if variant and variant not in ordered:
+                ordered.append(variant)
+    return tuple(ordered)
 
 
 def _spellings(name: str) -> tuple[list[str], list[str]]:
@@ -153,17 +168,19 @@ HAN_GRAM = 2
 LATIN_GRAM = 3
 
 
-def _grams(text: str) -> list[str]:
+# Keys repeat from record to record (a name's pinyin, a road's name): an
+# import of 250,000 compounds cuts each distinct key once (issue 7).
+@lru_cache(maxsize=16384)
+def _grams(text: str) -> tuple[str, ...]:
+    han = [bool(_HAN.match(ch)) for ch in text]
     grams = []
     for i in range(len(text) - HAN_GRAM + 1):
-        gram = text[i : i + HAN_GRAM]
-        if has_han(gram):
-            grams.append(gram)
+        if any(han[i : i + HAN_GRAM]):
+            grams.append(text[i : i + HAN_GRAM])
     for i in range(len(text) - LATIN_GRAM + 1):
-        gram = text[i : i + LATIN_GRAM]
-        if not has_han(gram):
-            grams.append(gram)
-    return grams
+        if not any(han[i : i + LATIN_GRAM]):
+            grams.append(text[i : i + LATIN_GRAM])
+    return tuple(grams)
 
 
 def search_grams(texts: Iterable[str]) -> set[str]:

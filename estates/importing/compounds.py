@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.utils.text import slugify
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from renovation_portal.models import slug_base, unique_slug
+from renovation_portal.models import slug_base
 from renovation_portal.synthetic.writer import RowWriter
 
 from ..models import Estate, EstateSearchGram
@@ -47,13 +47,28 @@ GRAM_SOURCES = SEARCH_SOURCES | {"address_zh_hans"}
 SEARCH_KEYS = ["search_hanzi", "search_pinyin", "search_initials", "search_latin"]
 
 
-def _slug_base(estate: Estate) -> str:
-    """slug_base(name), read from the search keys just computed: their first
-    full reading is slug_pinyin(name) (as the synthetic generator uses it),
-    which saves converting every name to pinyin twice."""
-    readings = estate.search_pinyin.split("|")
-    first = slugify(readings[1])[:70] if len(readings) > 1 else ""
-    return first or slug_base(estate.name_zh_hans)
+# Slugs looked up in one query: this many prefixes at a time (SQLite refuses
+# an expression tree deeper than 1,000).
+SLUG_PREFIXES_PER_QUERY = 500
+
+
+def _slugs_taken(bases: set[str]) -> dict[str, set[str]]:
+    """Per base, the slugs already stored that unique_slug would step over:
+    the base itself and ``base-<n>``. A few queries for a whole chunk, where
+    unique_slug makes one per name (issue 7: that was most of an import's
+    time once names repeat)."""
+    taken: dict[str, set[str]] = {base: set() for base in bases}
+    ordered = sorted(bases)
+    for start in range(0, len(ordered), SLUG_PREFIXES_PER_QUERY):
+        batch = ordered[start : start + SLUG_PREFIXES_PER_QUERY]
+        prefixes = Q(*(Q(slug__startswith=base) for base in batch), _connector=Q.OR)
+        for slug in Estate.objects.filter(prefixes).values_list("slug", flat=True):
+            base, _dash, number = slug.rpartition("-")
+            if slug in taken:
+                taken[slug].add(slug)
+            if number.isdigit() and base in taken:
+                taken[base].add(slug)
+    return taken
 
 
 class EstateImporter(Importer):
@@ -151,19 +166,24 @@ class EstateImporter(Importer):
                 row.fields.extend(SEARCH_KEYS)
 
     def _give_slugs(self, estates: list[Estate]) -> None:
-        """The slug save() would give each (see SlugFromNameMixin): one
-        query for the chunk, and one more per name whose slug is taken."""
-        bases = [_slug_base(estate) for estate in estates]
-        taken = set(
-            Estate.objects.filter(slug__in=set(bases)).values_list("slug", flat=True)
-        )
-        given: set[str] = set()
+        """The slug save() would give each (see SlugFromNameMixin and
+        unique_slug): its pinyin base, or the base with the first free
+        ``-<n>`` among those stored and those this import gave.
+
+        A base's slugs are looked up once per file and then kept with the
+        ones given (names repeat: a register of 250,000 compounds has tens of
+        thousands of distinct names). The slug's unique constraint stays the
+        final word should someone else take one meanwhile."""
+        known: dict[str, set[str]] = self.cache.setdefault("slugs", {})
+        bases = [slug_base(estate.name_zh_hans) for estate in estates]
+        known.update(_slugs_taken({base for base in bases if base not in known}))
         for estate, base in zip(estates, bases, strict=True):
-            if base in taken or base in given:
-                estate.slug = unique_slug(estate, estate.name_zh_hans, also_taken=given)
-            else:
-                estate.slug = base
-            given.add(estate.slug)
+            used = known[base]
+            slug, n = base, 2
+            while slug in used:
+                slug, n = f"{base}-{n}", n + 1
+            used.add(slug)
+            estate.slug = slug
 
     def after_write(self, created, changed):
         regrammed = [row.instance for row in changed if GRAM_SOURCES & set(row.fields)]

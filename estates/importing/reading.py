@@ -29,10 +29,12 @@ from django.utils.translation import gettext as _
 
 MAX_BYTES = 5 * 1024 * 1024
 # A web request imports at most this many rows: gunicorn gives a request 30 s
-# (deploy/gunicorn.conf.py), and applying 10,000 compounds takes about 10 s on
-# PostgreSQL (preview 1.5 s; bench/import_bench.py). The office's whole
-# register goes through ``manage.py import_spreadsheet``, which has no limit.
-MAX_ROWS = 10_000
+# (deploy/gunicorn.conf.py), and applying 20,000 compounds took 15 s on
+# PostgreSQL on a busy 2-core machine (preview 2.3-3.0 s; bench/import_bench.py,
+# BENCHMARKS.md), so 15,000 rows take about 11 s: well inside the 30 s on a
+# slower day. The office's whole register goes through
+# ``manage.py import_spreadsheet``, which has no limit.
+MAX_ROWS = 15_000
 # An XLSX is a zip; this caps what its parts may unpack to (a "zip bomb").
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 # Headers are looked for in the first rows only (a title row or two above them).

@@ -2,7 +2,8 @@
 
 Every row marked ``is_synthetic`` goes, with the rows that only exist because
 of one (steps of a synthetic compound, its search grams, its council links,
-the contact kept for a synthetic feedback). A real row that merely points at a
+the contact kept for a synthetic feedback) and the edit history of each row
+removed. A real row that merely points at a
 synthetic one through a nullable link keeps living with the link emptied; a
 real row that a synthetic one may not lose (a PROTECT link, such as a
 resident's real feedback on a synthetic compound) stops the removal with an
@@ -18,6 +19,8 @@ from __future__ import annotations
 from django.apps import apps
 from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
+from simple_history.exceptions import NotHistoricalModelError
+from simple_history.utils import get_history_model_for_model
 
 from . import synthetic_data_changed
 from .generate import SyntheticDataError, bulk_session
@@ -59,6 +62,13 @@ def _children_first(found: list[type[models.Model]]) -> list[type[models.Model]]
     for model in found:
         visit(model)
     return ordered
+
+
+def _history_model(model: type[models.Model]) -> type[models.Model] | None:
+    try:
+        return get_history_model_for_model(model)
+    except NotHistoricalModelError:
+        return None
 
 
 def _marked(model: type[models.Model]) -> str:
@@ -113,7 +123,20 @@ def _delete_marked() -> dict[str, int]:
                         )
             if not conditions:
                 continue
-            cursor.execute(f"DELETE FROM {table} WHERE {' OR '.join(conditions)}")
+            where = " OR ".join(conditions)
+            history = _history_model(model)
+            if history is not None:
+                # The edit history of the rows about to go (an import writes
+                # one per synthetic compound): it would outlive them.
+                pk = quote(model._meta.pk.column)
+                recorded = quote(history._meta.get_field(model._meta.pk.name).column)
+                cursor.execute(
+                    f"DELETE FROM {quote(history._meta.db_table)} WHERE {recorded} "
+                    f"IN (SELECT {pk} FROM {table} WHERE {where})"
+                )
+                if cursor.rowcount:
+                    deleted[history._meta.label] = cursor.rowcount
+            cursor.execute(f"DELETE FROM {table} WHERE {where}")
             if cursor.rowcount:
                 deleted[model._meta.label] = cursor.rowcount
     return deleted

@@ -117,6 +117,58 @@ def test_thousands_of_rows_are_written_as_save_would(community, clerk):
     assert set(history.values_list("history_user", "history_type")) == {(clerk.pk, "+")}
 
 
+def test_a_name_in_two_communities_gets_the_next_free_slugs_as_save_would(community):
+    CommunityFactory(name_zh_hans="测试西社区", name_en="Test West Community")
+    EstateFactory(name_zh_hans="别的苑", slug="ceshiyuan", community=community)
+    EstateFactory(name_zh_hans="另外的苑", slug="ceshiyuan-3", community=community)
+    EstateFactory(name_zh_hans="再一个苑", slug="ceshiyuan-x", community=community)
+    rows = [
+        ["小区名称", "所属社区"],
+        ["测试苑", "测试东社区"],
+        ["测试苑", "测试西社区"],
+    ]
+
+    importer().apply(csv_bytes(rows), "register.csv")
+
+    given = Estate.objects.filter(name_zh_hans="测试苑")
+    assert sorted(given.values_list("community__name_zh_hans", "slug")) == [
+        ("测试东社区", "ceshiyuan-2"),
+        ("测试西社区", "ceshiyuan-4"),
+    ]
+
+
+def test_a_slug_given_in_an_earlier_chunk_is_not_given_again(community, monkeypatch):
+    monkeypatch.setattr(EstateImporter, "chunk_rows", 1)
+    for name in ("测试西社区", "测试南社区"):
+        CommunityFactory(name_zh_hans=name)
+    EstateFactory(name_zh_hans="别的苑", slug="ceshiyuan", community=community)
+    rows = [["小区名称", "所属社区"]] + [
+        ["测试苑", name] for name in ("测试东社区", "测试西社区", "测试南社区")
+    ]
+
+    importer().apply(csv_bytes(rows), "register.csv")
+
+    given = Estate.objects.filter(name_zh_hans="测试苑")
+    assert sorted(given.values_list("slug", flat=True)) == [
+        "ceshiyuan-2",
+        "ceshiyuan-3",
+        "ceshiyuan-4",
+    ]
+
+
+def test_each_created_compound_has_one_history_record_equal_to_it(community, clerk):
+    importer(clerk).apply(register(count=3), "register.csv")
+
+    history = Estate.history.model
+    tracked = [field.attname for field in history.tracked_fields]
+    for estate in Estate.objects.filter(name_zh_hans__startswith="测试安康"):
+        record = estate.history.get()
+        assert (record.history_type, record.history_user) == ("+", clerk)
+        assert [getattr(record, name) for name in tracked] == [
+            getattr(estate, name) for name in tracked
+        ]
+
+
 def test_a_second_import_changes_only_what_differs_and_counts_versions(
     community, clerk
 ):
@@ -252,14 +304,15 @@ def test_two_applies_at_the_same_moment_import_once(admin_user, community):
     first, second = Client(), Client()
     first.force_login(admin_user)
     second.force_login(admin_user)
+    for client in (first, second):
+        client.cookies["django_language"] = "en"
     token = _preview_token(first, register(count=500))
     start = threading.Barrier(2)
     answers = []
 
     def click(client):
         start.wait()
-        with translation.override("en"):
-            answers.append(_apply(client, token).content.decode())
+        answers.append(_apply(client, token).content.decode())
         connection.close()
 
     threads = [threading.Thread(target=click, args=(c,)) for c in (first, second)]
@@ -389,6 +442,22 @@ def test_compounds_imported_as_synthetic_are_removed_with_synthetic_data(communi
     assert not EstateSearchGram.objects.exclude(
         estate__name_zh_hans="真实小区"
     ).exists()
+
+
+def test_removing_synthetic_data_removes_the_history_of_imported_compounds(
+    community,
+):
+    real = EstateFactory(name_zh_hans="真实小区", community=community)
+    EstateImporter(
+        queryset=Estate.objects.all(),
+        communities=Community.objects.all(),
+        synthetic=True,
+    ).apply(register(count=20), "register.csv")
+    assert Estate.history.filter(is_synthetic=True).count() == 20
+
+    synthetic_remove()
+
+    assert list(Estate.history.values_list("id", flat=True).distinct()) == [real.pk]
 
 
 def test_works_items_are_created_then_changed_in_bulk_with_history(community, clerk):

@@ -2,7 +2,14 @@
 
 import pytest
 
-from renovation_portal.search import normalize, search_keys, slug_pinyin, split_aliases
+from renovation_portal.search import (
+    _grams,
+    _readings,
+    normalize,
+    search_keys,
+    slug_pinyin,
+    split_aliases,
+)
 
 
 def test_jiudayuan_gets_full_pinyin_and_initials():
@@ -56,3 +63,18 @@ def test_aliases_split_on_lines_and_either_width_of_comma():
 def test_english_names_become_latin_keys():
     keys = search_keys(["锦绣江南"], ["Jinxiu Jiangnan"])
     assert keys["latin"] == "|jinxiujiangnan|"
+
+
+def test_readings_list_every_reading_with_the_one_in_context_first():
+    # Cached, so given as tuples that no caller can change for the next name.
+    assert _readings("长乐苑") == (
+        ("chang", "zhang"),
+        ("le", "yue"),
+        ("yuan", "yu", "yun"),
+    )
+    assert _readings("长乐苑") is _readings("长乐苑")
+
+
+def test_grams_are_chinese_bigrams_and_latin_trigrams():
+    assert _grams("lv九大ab") == ("v九", "九大", "大a")
+    assert _grams("jdyuan") == ("jdy", "dyu", "yua", "uan")
