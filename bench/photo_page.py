@@ -4,7 +4,8 @@ its thumbnails" (issue 7, item 5) in ``make lighthouse``.
 The source data have no photos, so the Lighthouse run adds one synthetic
 compound (``generate_synthetic --estates 1``: marked synthetic, the banner
 shows) and gives it three photos of each kind, made the way an upload is made
-(``renovation_portal.images.clean_image``: re-encoded, a 480 px thumbnail).
+(``renovation_portal.images.clean_image``: re-encoded, a 480 px WebP
+thumbnail).
 The pictures are gradients with noise, which JPEG compresses worse than a
 real photograph of a building, so the weight measured errs on the heavy side.
 
@@ -34,8 +35,9 @@ def picture(seed: int) -> bytes:
         x, y = rng.randrange(SIDE[0]), rng.randrange(SIDE[1] // 3, SIDE[1])
         colour = tuple(rng.randrange(60, 220) for _ in range(3))
         draw.rectangle((x, y, x + rng.randrange(80, 300), SIDE[1]), fill=colour)
-    # Enough noise that a 480 px thumbnail weighs what a phone photo's does
-    # (about 35 KB); flat colour would make it implausibly light.
+    # Enough noise that a 480 px JPEG weighs what a phone photo's does (about
+    # 35 KB; as the WebP thumbnail about 18 KB); flat colour would make it
+    # implausibly light.
     noise = Image.effect_noise(SIDE, 64).convert("RGB")
     image = Image.blend(image, noise, 0.4)
     buffer = io.BytesIO()

@@ -207,6 +207,27 @@ def test_thumbnail_is_made_at_upload():
         assert max(thumbnail.size) <= 480
 
 
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_thumbnail_is_a_light_webp_whatever_was_sent(fmt):
+    """A noisy phone-sized photo: its thumbnail must stay light enough for nine
+    of them to fit the compound page's 250 KB (issue 7)."""
+    side = (1600, 1200)
+    gradient = Image.linear_gradient("L").resize(side).convert("RGB")
+    noisy = Image.blend(gradient, Image.effect_noise(side, 64).convert("RGB"), 0.4)
+    sent = io.BytesIO()
+    noisy.save(sent, fmt)
+
+    clean = clean_image(upload(sent.getvalue(), name=f"photo.{fmt.lower()}"))
+
+    assert clean.thumbnail.name.endswith("-thumb.webp")
+    assert clean.thumbnail.size <= 25 * 1024
+    with Image.open(clean.thumbnail) as thumbnail:
+        assert thumbnail.format == "WEBP"
+        assert thumbnail.size == (480, 360)
+    with Image.open(clean.image) as original:
+        assert original.format == fmt
+
+
 def test_large_photo_is_scaled_down_for_storage():
     clean = clean_image(upload(image_bytes(size=(4000, 1000))))
 
