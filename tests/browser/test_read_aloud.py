@@ -44,3 +44,18 @@ def test_read_aloud_button_stays_hidden_without_javascript(new_context, site):
 
     expect(page.locator("#read-aloud")).to_be_hidden()
     expect(page.locator("form.elder-toggle").get_by_role("button")).to_be_visible()
+
+
+@pytest.mark.parametrize("path", ["/estates/jiudayuan/", "/en/estates/jiudayuan/"])
+def test_showing_the_button_does_not_push_the_page_down(new_context, site, path):
+    """The button appears once the script runs; its place is kept before, so the
+    page does not jump on a phone (Lighthouse counted a layout shift in English,
+    whose longer label made the header wrap)."""
+    before = new_context(java_script_enabled=False).new_page()  # phone-sized
+    before.goto(path)
+    after = new_context().new_page()
+    after.goto(path)
+
+    expect(after.locator("#read-aloud")).to_be_visible()
+    top = "document.querySelector('main').getBoundingClientRect().top"
+    assert after.evaluate(top) == before.evaluate(top)
