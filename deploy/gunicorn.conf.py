@@ -46,3 +46,13 @@ access_log_format = (
 # gunicorn trusts X-Forwarded-Proto only from these addresses (nginx on the
 # same host by default); Django reads it through SECURE_PROXY_SSL_HEADER.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+
+def post_worker_init(worker):
+    """Build what Django builds on first use and freeze the heap, so that the
+    first visitors are not slower and full garbage collections stay short
+    (renovation_portal/warmup.py)."""
+    from renovation_portal.warmup import warm_up
+
+    done = warm_up()
+    worker.log.debug("Warmed up: %s", done)
