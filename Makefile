@@ -96,7 +96,7 @@ bench: $(VENV)/.installed
 bench-smoke: $(VENV)/.installed
 	$(PY) bench/bench.py --smoke
 
-## lighthouse: Lighthouse scores (mobile) of four pages in both languages; needs npm
+## lighthouse: Lighthouse scores (mobile) of five pages in both languages (one with nine photos); needs npm
 lighthouse: $(VENV)/.installed
 	$(PY) bench/lighthouse.py
 
