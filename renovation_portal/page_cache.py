@@ -11,14 +11,16 @@ shows at once. Old entries expire after ``PAGE_CACHE_SECONDS``.
 
 Each worker also keeps the pages it answered last in its own memory
 (:class:`LocalPages`, at most ``PAGE_CACHE_LOCAL_BYTES``), with their
-generation: a hit then costs one small read of the generation from the cache
-rather than the whole page (issue 7: cached pages at 0.8 of the static-file
-ceiling). A page not held locally comes with the generation in one round trip
-(``get_many``). A worker also remembers the generation it read for
-``PAGE_CACHE_GENERATION_SECONDS`` (1 s by default; 0 reads it on every
-request), so most hits make no round trip at all: an edit shows at once in the
-worker that made it (staff are logged in and never get a stored page anyway),
-and within that second in the others.
+generation: a hit then costs at most one small read of the generation from the
+cache rather than the whole page. A page not held locally comes with the
+generation in one round trip (``get_many``). A worker also remembers the
+generation it read, and with Redis every worker listens for bumps
+(:mod:`renovation_portal.generation_watch`): a bump made through any worker
+makes the others forget it at once, so most hits make no round trip at all
+and an edit still shows at once everywhere (issue 7: cached pages at 0.8 of
+the static-file ceiling). While a worker is not listening it rereads the
+generation after ``PAGE_CACHE_GENERATION_SECONDS`` (0 by default: on every
+request).
 
 The key and the generation give the page's ETag, so a browser that sends it back gets
 ``304 Not Modified`` while nothing changed; the events feed and the open-data
@@ -59,6 +61,7 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 
+from renovation_portal import generation_watch
 from renovation_portal.context_processors import ELDER_MODE_COOKIE
 
 logger = logging.getLogger(__name__)
@@ -120,18 +123,22 @@ def generation() -> int:
     return value
 
 
-# The generation this worker read last, and when (time.monotonic()).
-_seen: tuple[int, float] | None = None
+# The generation this worker read last, when (time.monotonic()), and the count
+# of forgettings when the read began: a bump heard while a request was reading
+# the old generation must not be overwritten by that old value.
+_seen: tuple[int, float, int] | None = None
+_forgotten = 0
 
 
-def _remember(current: int) -> None:
+def _remember(current: int, forgotten: int) -> None:
     global _seen
-    _seen = (current, time.monotonic())
+    _seen = (current, time.monotonic(), forgotten)
 
 
 def forget_generation() -> None:
     """Read the generation from the cache again at the next request."""
-    global _seen
+    global _seen, _forgotten
+    _forgotten += 1
     _seen = None
 
 
@@ -139,10 +146,16 @@ def _recent_generation() -> int | None:
     seen = _seen
     if seen is None:
         return None
-    current, read_at = seen
-    if time.monotonic() - read_at >= settings.PAGE_CACHE_GENERATION_SECONDS:
+    current, read_at, forgotten = seen
+    trusted = settings.PAGE_CACHE_GENERATION_SECONDS
+    if watcher.listening:
+        trusted = max(trusted, generation_watch.LISTENING_TRUST_SECONDS)
+    if forgotten != _forgotten or time.monotonic() - read_at >= trusted:
         return None
     return current
+
+
+watcher = generation_watch.GenerationWatcher(on_change=forget_generation)
 
 
 def bump() -> None:
@@ -154,6 +167,8 @@ def bump() -> None:
         cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
     except Exception:  # the cache is down: pages expire by themselves
         logger.warning("Could not bump the page cache generation", exc_info=True)
+        return
+    generation_watch.announce()
 
 
 def record_changed(sender, using=None, **kwargs) -> None:
@@ -294,8 +309,12 @@ local_pages = LocalPages(settings.PAGE_CACHE_LOCAL_BYTES)
 def lookup(key: str) -> tuple[int, tuple | None]:
     """The current generation and the page stored under ``key`` if it was
     stored in this generation: when this worker holds the page, the generation
-    it read less than ``PAGE_CACHE_GENERATION_SECONDS`` ago, or else the
-    generation alone from the cache; otherwise both in one round trip."""
+    it still trusts (see :func:`_recent_generation`), or else the generation
+    alone from the cache; otherwise both in one round trip.
+    Starts this worker's listening for bumps (with Redis)."""
+    if settings.REDIS_URL and settings.PAGE_CACHE_WATCH:
+        watcher.start()
+    forgotten = _forgotten
     held = local_pages.get(key)
     if held is not None:
         current = _recent_generation()
@@ -303,13 +322,13 @@ def lookup(key: str) -> tuple[int, tuple | None]:
             current = cache.get(GENERATION_KEY)
         if current is None:
             return generation(), None
-        _remember(current)
+        _remember(current, forgotten)
         return current, (held if held[0] == current else None)
     found = cache.get_many([GENERATION_KEY, key])
     current = found.get(GENERATION_KEY)
     if current is None:
         return generation(), None
-    _remember(current)
+    _remember(current, forgotten)
     entry = found.get(key)
     if entry is None or entry[0] != current:
         return current, None

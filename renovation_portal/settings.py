@@ -230,10 +230,15 @@ PAGE_CACHE_SECONDS = int(
 PAGE_CACHE_LOCAL_BYTES = int(
     os.environ.get("PAGE_CACHE_LOCAL_BYTES", str(8 * 1024 * 1024))
 )
-# ... and trusts the generation it read from Redis this long: an edit shows to
-# anonymous visitors of the other workers within this time (0: at once).
+# With Redis each worker listens for new generations (pub/sub) and trusts the
+# one it read until it hears of the next: an edit shows at once in every worker
+# (renovation_portal/generation_watch.py). PAGE_CACHE_WATCH=0 turns that off.
+PAGE_CACHE_WATCH = os.environ.get("PAGE_CACHE_WATCH", "1") == "1"
+# While a worker is not listening (Redis down, connecting, or PAGE_CACHE_WATCH=0)
+# it trusts the generation it read this long (0: it reads it for every request,
+# and an edit shows at once; 1 would allow a page up to a second old).
 PAGE_CACHE_GENERATION_SECONDS = float(
-    os.environ.get("PAGE_CACHE_GENERATION_SECONDS", "1")
+    os.environ.get("PAGE_CACHE_GENERATION_SECONDS", "0")
 )
 
 # ------------------------------------------------------------------------------

@@ -32,6 +32,9 @@ def _empty_cache():
     page_cache.local_pages.clear()
     page_cache.forget_generation()
     cache.set(PRESENT_CACHE_KEY, False)
+    yield
+    # A test that looked a page up with REDIS_URL set started a listener.
+    page_cache.watcher.stop()
 
 
 @pytest.fixture(autouse=True)
