@@ -163,8 +163,9 @@ def bump() -> None:
     forget_generation()
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:  # no generation yet
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+    except ValueError:  # no generation yet, or (ResilientRedisCache) no Redis
+        if not cache.add(GENERATION_KEY, time.time_ns(), timeout=None):
+            return  # nothing moved here; a Redis that is down hears nothing
     except Exception:  # the cache is down: pages expire by themselves
         logger.warning("Could not bump the page cache generation", exc_info=True)
         return
