@@ -318,10 +318,21 @@ class EstateSearchGram(models.Model):
     Derived from the estate when it is saved (renovation_portal.search
     search_grams); the search looks a query's grams up here so that even a
     two-character Chinese query is served by an index. Deleted with its estate.
+
+    No foreign-key constraint in the database: a gram is a derived index row,
+    and PostgreSQL checked each of the ~26 per compound at commit (6.5 million
+    checks, a fifth of a 250,000-row import; issue 7). Django's CASCADE still
+    deletes an estate's grams through the ORM, and every SQL delete of
+    estates (remove_synthetic, the import benchmark) deletes their grams
+    first; the search intersects grams with the estates anyway.
     """
 
     estate = models.ForeignKey(
-        Estate, models.CASCADE, related_name="search_grams", verbose_name=_("compound")
+        Estate,
+        models.CASCADE,
+        related_name="search_grams",
+        verbose_name=_("compound"),
+        db_constraint=False,
     )
     gram = models.CharField(_("gram"), max_length=3)
 
