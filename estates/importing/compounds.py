@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from renovation_portal.models import slug_base
 from renovation_portal.synthetic.writer import RowWriter
 
 from ..models import Estate, EstateSearchGram
 from . import parsing
 from .base import Column, Importer
+from .derived import Deriver, copy_grams, source_of
 from .reading import header_key
 
 
@@ -75,7 +76,9 @@ class EstateImporter(Importer):
     """The compound register: one row per compound.
 
     Scopes: ``queryset`` (estates that may be matched and changed) and
-    ``communities`` (communities a compound may be put in).
+    ``communities`` (communities a compound may be put in). ``worker``:
+    compute new compounds' keys and grams in a second process (see .derived;
+    the command-line import does, the admin does not fork its web worker).
     """
 
     model = Estate
@@ -83,6 +86,18 @@ class EstateImporter(Importer):
     columns = _estate_columns()
     own_messages = {"name_zh_hans", "community"}
     resolved = {"community"}
+
+    def __init__(self, *, worker: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.worker = worker
+        self.deriver = Deriver(worker=False)
+
+    def _run(self, data, filename, *, write, **limits):
+        self.deriver = Deriver(worker=self.worker and write)
+        try:
+            return super()._run(data, filename, write=write, **limits)
+        finally:
+            self.deriver.close()
 
     def _communities(self) -> dict[str, list]:
         """Every community in scope by its Chinese name, English name (any
@@ -100,6 +115,14 @@ class EstateImporter(Importer):
         if "communities" not in self.cache:
             self.cache["communities"] = self._communities()
         communities = self.cache["communities"]
+        if len(parsed) == self.chunk_rows:  # more may follow: worth the worker
+            self.deriver.submit(
+                [
+                    (result.number, _source(values))
+                    for result, values in parsed
+                    if values.get("name_zh_hans")
+                ]
+            )
         resolved = []
         for result, values in parsed:
             name = values.pop("name_zh_hans", "") or ""
@@ -156,16 +179,31 @@ class EstateImporter(Importer):
 
     # -- writing in bulk (see .writing): what Estate.save() derives -----------
     def before_write(self, created, changed):
-        new = [row.instance for row in created]
-        for estate in new:
-            estate.refresh_search_keys()
-        self._give_slugs([estate for estate in new if not estate.slug])
+        derived = [
+            self.deriver.get(row.number, source_of(row.instance)) for row in created
+        ]
+        for row, values in zip(created, derived, strict=True):
+            estate = row.instance
+            (
+                estate.search_hanzi,
+                estate.search_pinyin,
+                estate.search_initials,
+                estate.search_latin,
+            ) = values.keys
+        self._give_slugs(
+            [
+                (row.instance, values.slug_base)
+                for row, values in zip(created, derived, strict=True)
+                if not row.instance.slug
+            ]
+        )
+        self.new_grams = [values.grams for values in derived]
         for row in changed:
             if SEARCH_SOURCES & set(row.fields):
                 row.instance.refresh_search_keys()
                 row.fields.extend(SEARCH_KEYS)
 
-    def _give_slugs(self, estates: list[Estate]) -> None:
+    def _give_slugs(self, estates: list[tuple[Estate, str]]) -> None:
         """The slug save() would give each (see SlugFromNameMixin and
         unique_slug): its pinyin base, or the base with the first free
         ``-<n>`` among those stored and those this import gave.
@@ -175,9 +213,8 @@ class EstateImporter(Importer):
         thousands of distinct names). The slug's unique constraint stays the
         final word should someone else take one meanwhile."""
         known: dict[str, set[str]] = self.cache.setdefault("slugs", {})
-        bases = [slug_base(estate.name_zh_hans) for estate in estates]
-        known.update(_slugs_taken({base for base in bases if base not in known}))
-        for estate, base in zip(estates, bases, strict=True):
+        known.update(_slugs_taken({base for _e, base in estates if base not in known}))
+        for estate, base in estates:
             used = known[base]
             slug, n = base, 2
             while slug in used:
@@ -189,14 +226,27 @@ class EstateImporter(Importer):
         regrammed = [row.instance for row in changed if GRAM_SOURCES & set(row.fields)]
         if regrammed:
             EstateSearchGram.objects.filter(estate__in=regrammed).delete()
-        # Tens of grams per compound: COPY on PostgreSQL, as the synthetic
-        # data generator writes them.
+        grams = [
+            (row.instance.pk, values)
+            for row, values in zip(created, self.new_grams, strict=True)
+        ]
+        grams += [
+            (estate.pk, tuple(sorted(estate.search_gram_values())))
+            for estate in regrammed
+        ]
+        # Tens of grams per compound: COPY on PostgreSQL.
+        if connection.vendor == "postgresql" and copy_grams(grams):
+            return
         RowWriter().insert(
             EstateSearchGram,
-            (
-                (estate.pk, gram)
-                for estate in [row.instance for row in created] + regrammed
-                for gram in sorted(estate.search_gram_values())
-            ),
+            ((pk, gram) for pk, values in grams for gram in values),
             fields=("estate_id", "gram"),
         )
+
+
+def _source(values: dict) -> tuple[str, str, str, str]:
+    """A parsed row's texts, as a new compound would hold them."""
+    return tuple(
+        values.get(name) or ""
+        for name in ("name_zh_hans", "aliases", "name_en", "address_zh_hans")
+    )

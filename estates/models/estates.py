@@ -277,25 +277,32 @@ class Estate(SlugFromNameMixin, TimeStampedModel):
             super().save(*args, **kwargs)
             self.refresh_search_grams()
 
+    # The two below take plain values, so that a large import can compute
+    # them in a second process (estates.importing.derived).
+    @staticmethod
+    def search_keys_of(name: str, aliases: str, name_en: str) -> dict[str, str]:
+        return search_keys([name, *split_aliases(aliases)], [name_en])
+
+    @staticmethod
+    def search_grams_of(keys: list[str], address: str) -> set[str]:
+        """``keys``: hanzi, pinyin, initials, latin."""
+        return search_grams([*keys, normalize(address)])
+
     def refresh_search_keys(self) -> None:
-        keys = search_keys(
-            [self.name_zh_hans, *split_aliases(self.aliases)], [self.name_en]
-        )
+        keys = self.search_keys_of(self.name_zh_hans, self.aliases, self.name_en)
         self.search_hanzi = keys["hanzi"]
         self.search_pinyin = keys["pinyin"]
         self.search_initials = keys["initials"]
         self.search_latin = keys["latin"]
 
     def search_gram_values(self) -> set[str]:
-        return search_grams(
-            [
-                self.search_hanzi,
-                self.search_pinyin,
-                self.search_initials,
-                self.search_latin,
-                normalize(self.address_zh_hans),
-            ]
-        )
+        keys = [
+            self.search_hanzi,
+            self.search_pinyin,
+            self.search_initials,
+            self.search_latin,
+        ]
+        return self.search_grams_of(keys, self.address_zh_hans)
 
     def refresh_search_grams(self) -> None:
         wanted = self.search_gram_values()
