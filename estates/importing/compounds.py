@@ -93,6 +93,8 @@ class EstateImporter(Importer):
         super().__init__(**kwargs)
         self.worker = worker
         self.deriver = Deriver(worker=False)
+        # The grams of the chunk being written, from before_write to after_write.
+        self.new_grams: list[tuple[str, ...]] = []
 
     def _run(self, data, filename, *, write, **limits):
         self.deriver = Deriver(worker=self.worker and write)
