@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from renovation_portal.models import slug_base
 from renovation_portal.synthetic.writer import RowWriter
 
 from ..models import Estate, EstateSearchGram
 from . import parsing
 from .base import Column, Importer
+from .derived import Deriver, copy_grams, source_of
 from .reading import header_key
 
 
@@ -50,6 +51,8 @@ SEARCH_KEYS = ["search_hanzi", "search_pinyin", "search_initials", "search_latin
 # Slugs looked up in one query: this many prefixes at a time (SQLite refuses
 # an expression tree deeper than 1,000).
 SLUG_PREFIXES_PER_QUERY = 500
+# Existing compounds loaded this many at a time (SQLite's parameter limit).
+IDS_PER_QUERY = 500
 
 
 def _slugs_taken(bases: set[str]) -> dict[str, set[str]]:
@@ -75,7 +78,9 @@ class EstateImporter(Importer):
     """The compound register: one row per compound.
 
     Scopes: ``queryset`` (estates that may be matched and changed) and
-    ``communities`` (communities a compound may be put in).
+    ``communities`` (communities a compound may be put in). ``worker``:
+    compute new compounds' keys and grams in a second process (see .derived;
+    the command-line import does, the admin does not fork its web worker).
     """
 
     model = Estate
@@ -83,6 +88,20 @@ class EstateImporter(Importer):
     columns = _estate_columns()
     own_messages = {"name_zh_hans", "community"}
     resolved = {"community"}
+
+    def __init__(self, *, worker: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.worker = worker
+        self.deriver = Deriver(worker=False)
+        # The grams of the chunk being written, from before_write to after_write.
+        self.new_grams: list[tuple[str, ...]] = []
+
+    def _run(self, data, filename, *, write, **limits):
+        self.deriver = Deriver(worker=self.worker and write)
+        try:
+            return super()._run(data, filename, write=write, **limits)
+        finally:
+            self.deriver.close()
 
     def _communities(self) -> dict[str, list]:
         """Every community in scope by its Chinese name, English name (any
@@ -100,6 +119,14 @@ class EstateImporter(Importer):
         if "communities" not in self.cache:
             self.cache["communities"] = self._communities()
         communities = self.cache["communities"]
+        if len(parsed) == self.chunk_rows:  # more may follow: worth the worker
+            self.deriver.submit(
+                [
+                    (result.number, _source(values))
+                    for result, values in parsed
+                    if values.get("name_zh_hans")
+                ]
+            )
         resolved = []
         for result, values in parsed:
             name = values.pop("name_zh_hans", "") or ""
@@ -130,14 +157,9 @@ class EstateImporter(Importer):
             keyed, lambda: _("The same compound is also in row %(rows)s.")
         )
 
-        existing = defaultdict(list)
-        wanted = {name for _r, _v, name, c in resolved if name and c}
-        community_ids = {c.pk for _r, _v, _n, c in resolved if c}
-        if wanted:
-            for estate in self.queryset.filter(
-                community_id__in=community_ids, name_zh_hans__in=wanted
-            ).order_by():
-                existing[(estate.community_id, estate.name_zh_hans)].append(estate)
+        existing = self._existing(
+            {(c.pk, name) for _r, _v, name, c in resolved if name and c}
+        )
 
         for result, values, name, community in resolved:
             if community is None or not name:
@@ -154,18 +176,61 @@ class EstateImporter(Importer):
                 estate = Estate(community=community, name_zh_hans=name)
                 self.settle(result, estate, values, existing=False)
 
+    def _existing(self, pairs: set[tuple[int, str]]) -> dict[tuple, list[Estate]]:
+        """The compounds in scope by (community id, Chinese name), for these
+        pairs only. Names and communities are looked up as two lists (what
+        their indexes serve), which also finds a name of the chunk in
+        another community of the chunk: only ids are read for those, and only
+        the compounds of the pairs are loaded (issue 7: a file of 250,000
+        compounds over 400 communities loaded a million, a third of its
+        apply's time, as each chunk met the names of the chunks before)."""
+        if not pairs:
+            return {}
+        candidates = self.queryset.filter(
+            community_id__in={pk for pk, _name in pairs},
+            name_zh_hans__in={name for _pk, name in pairs},
+        ).order_by()
+        ids = [
+            pk
+            for pk, community_id, name in candidates.values_list(
+                "pk", "community_id", "name_zh_hans"
+            )
+            if (community_id, name) in pairs
+        ]
+        existing = defaultdict(list)
+        for start in range(0, len(ids), IDS_PER_QUERY):
+            batch = ids[start : start + IDS_PER_QUERY]
+            for estate in self.queryset.filter(pk__in=batch).order_by():
+                existing[(estate.community_id, estate.name_zh_hans)].append(estate)
+        return existing
+
     # -- writing in bulk (see .writing): what Estate.save() derives -----------
     def before_write(self, created, changed):
-        new = [row.instance for row in created]
-        for estate in new:
-            estate.refresh_search_keys()
-        self._give_slugs([estate for estate in new if not estate.slug])
+        derived = [
+            self.deriver.get(row.number, source_of(row.instance)) for row in created
+        ]
+        for row, values in zip(created, derived, strict=True):
+            estate = row.instance
+            (
+                estate.search_hanzi,
+                estate.search_pinyin,
+                estate.search_initials,
+                estate.search_latin,
+            ) = values.keys
+        self._give_slugs(
+            [
+                (row.instance, values.slug_base)
+                for row, values in zip(created, derived, strict=True)
+                if not row.instance.slug
+            ]
+        )
+        self.new_grams = [values.grams for values in derived]
         for row in changed:
             if SEARCH_SOURCES & set(row.fields):
                 row.instance.refresh_search_keys()
                 row.fields.extend(SEARCH_KEYS)
 
-    def _give_slugs(self, estates: list[Estate]) -> None:
+    def _give_slugs(self, estates: list[tuple[Estate, str]]) -> None:
         """The slug save() would give each (see SlugFromNameMixin and
         unique_slug): its pinyin base, or the base with the first free
         ``-<n>`` among those stored and those this import gave.
@@ -175,9 +240,8 @@ class EstateImporter(Importer):
         thousands of distinct names). The slug's unique constraint stays the
         final word should someone else take one meanwhile."""
         known: dict[str, set[str]] = self.cache.setdefault("slugs", {})
-        bases = [slug_base(estate.name_zh_hans) for estate in estates]
-        known.update(_slugs_taken({base for base in bases if base not in known}))
-        for estate, base in zip(estates, bases, strict=True):
+        known.update(_slugs_taken({base for _e, base in estates if base not in known}))
+        for estate, base in estates:
             used = known[base]
             slug, n = base, 2
             while slug in used:
@@ -189,14 +253,27 @@ class EstateImporter(Importer):
         regrammed = [row.instance for row in changed if GRAM_SOURCES & set(row.fields)]
         if regrammed:
             EstateSearchGram.objects.filter(estate__in=regrammed).delete()
-        # Tens of grams per compound: COPY on PostgreSQL, as the synthetic
-        # data generator writes them.
+        grams = [
+            (row.instance.pk, values)
+            for row, values in zip(created, self.new_grams, strict=True)
+        ]
+        grams += [
+            (estate.pk, tuple(sorted(estate.search_gram_values())))
+            for estate in regrammed
+        ]
+        # Tens of grams per compound: COPY on PostgreSQL.
+        if connection.vendor == "postgresql" and copy_grams(grams):
+            return
         RowWriter().insert(
             EstateSearchGram,
-            (
-                (estate.pk, gram)
-                for estate in [row.instance for row in created] + regrammed
-                for gram in sorted(estate.search_gram_values())
-            ),
+            ((pk, gram) for pk, values in grams for gram in values),
             fields=("estate_id", "gram"),
         )
+
+
+def _source(values: dict) -> tuple[str, str, str, str]:
+    """A parsed row's texts, as a new compound would hold them."""
+    return tuple(
+        values.get(name) or ""
+        for name in ("name_zh_hans", "aliases", "name_en", "address_zh_hans")
+    )

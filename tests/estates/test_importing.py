@@ -207,6 +207,38 @@ def test_importing_the_same_file_again_changes_nothing(community):
     assert list(Estate.objects.order_by("pk").values()) == before
 
 
+def test_a_name_recorded_in_another_community_of_the_chunk_is_a_new_compound(
+    community,
+):
+    west = CommunityFactory(name_zh_hans="测试西社区", name_en="Test West Community")
+    EstateFactory(name_zh_hans="九大院", community=west, households=10)
+    EstateFactory(name_zh_hans="锦绣江南", community=community, households=10)
+    data = (
+        "小区名称,所属社区,户数\r\n"
+        "九大院,测试东社区,20\r\n"
+        "锦绣江南,测试西社区,30\r\n"
+        "九大院,测试西社区,40\r\n"
+    ).encode()
+
+    preview = estate_importer().apply(data, "register.csv")
+
+    assert [(row.label, row.action) for row in preview.rows] == [
+        ("九大院", CREATE),
+        ("锦绣江南", CREATE),
+        ("九大院", CHANGE),
+    ]
+    assert sorted(
+        Estate.objects.values_list(
+            "community__name_zh_hans", "name_zh_hans", "households"
+        )
+    ) == [
+        ("测试东社区", "九大院", 20),
+        ("测试东社区", "锦绣江南", 10),
+        ("测试西社区", "九大院", 40),
+        ("测试西社区", "锦绣江南", 30),
+    ]
+
+
 def test_changed_figures_are_shown_and_empty_cells_erase_nothing(community):
     EstateFactory(
         name_zh_hans="测试甲小区", community=community, households=100, buildings=3

@@ -61,10 +61,13 @@ class Command(BaseCommand):
             Estate: {"communities": Community.objects.all()},
             WorksItem: {"estates": Estate.objects.all()},
         }[importer_class.model]
+        # Compounds: keys and grams on the second core (estates.importing.derived).
+        worker = {"worker": True} if importer_class.model is Estate else {}
         importer = importer_class(
             queryset=importer_class.model.objects.all(),
             user=author,
             synthetic=synthetic,
+            **worker,
             **scopes,
         )
         try:
