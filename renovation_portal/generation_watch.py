@@ -54,7 +54,8 @@ def _client(url: str) -> redis.Redis:
     )
 
 
-_publisher: tuple[int, redis.Redis] | None = None
+# The publishing client of this process, for this REDIS_URL.
+_publisher: tuple[int, str, redis.Redis] | None = None
 
 
 def announce() -> None:
@@ -65,9 +66,10 @@ def announce() -> None:
     if not settings.REDIS_URL:
         return
     try:
-        if _publisher is None or _publisher[0] != os.getpid():
-            _publisher = (os.getpid(), _client(settings.REDIS_URL))
-        _publisher[1].publish(channel(), b"")
+        here = (os.getpid(), settings.REDIS_URL)
+        if _publisher is None or _publisher[:2] != here:
+            _publisher = (*here, _client(settings.REDIS_URL))
+        _publisher[2].publish(channel(), b"")
     except Exception:
         logger.warning("Could not announce a new page cache generation", exc_info=True)
 
