@@ -10,10 +10,9 @@ Then :func:`gc.freeze` moves every object the worker holds by then (about
 370,000: Django, the libraries, the catalogues and templates) into a generation
 the garbage collector no longer walks. A full collection over them took about
 100 ms, once every couple of hundred requests: an occasional visitor waited
-that much longer (issue 7,
-measured with ``gc.callbacks`` on the search and compound pages; the longest of
-200 requests fell from 112 ms to 34 ms). Objects made later are collected as
-before.
+that much longer (issue 7, measured with ``gc.callbacks`` on the search and
+compound pages; the longest of 200 requests fell from 112 ms to 34 ms).
+Objects made later are collected as before.
 """
 
 from __future__ import annotations
