@@ -623,7 +623,8 @@ def run(args) -> list[Row]:
         Row(
             f"spreadsheet import of {import_rows:,} rows",
             f"preview {i['preview_seconds']} s + apply {i['apply_seconds']} s = "
-            f"{i['seconds']} s; peak RSS {i['peak_mb']} MB ({i['size_mb']} MB CSV)",
+            f"{i['seconds']} s; peak RSS {i['peak_mb']} MB, its key and gram "
+            f"worker {i.get('worker_peak_mb', 0)} MB ({i['size_mb']} MB CSV)",
             f"≤ {import_bench.IMPORT_SECONDS // 60} min, peak RSS ≤ "
             f"{import_bench.IMPORT_RSS_LIMIT_MB} MB",
             verdict(i["time_ok"] and i["memory_ok"]),
