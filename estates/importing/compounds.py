@@ -25,7 +25,7 @@ def _estate_columns() -> list[Column]:
                required=True),
         Column("community", "所属社区", "Community", ("社区",), required=True),
         Column("name_en", "英文名称", "English name", ("英文名",)),
-        Column("aliases", "别名", "Aliases", ("俗称", "其他名称")),
+        Column("aliases", "别名", "Aliases", ("俗称", "其他名称"), parsing.lines),
         Column("address_zh_hans", "地址", "Address", ("小区地址", "详细地址")),
         Column("year_built", "建成年份", "Year built", ("建成年代", "建成时间"),
                parsing.year),

@@ -34,7 +34,7 @@ def is_empty(text: str) -> bool:
 
 
 def _number_text(text: str) -> str:
-    return UNIT_SUFFIX.sub("", text.replace(",", "").replace(" ", ""))
+    return UNIT_SUFFIX.sub("", re.sub(r"[,\s]", "", text))
 
 
 def integer(text: str) -> int | None:
@@ -68,7 +68,7 @@ def year(text: str) -> int | None:
     "2019年5月"); an impossible date is refused."""
     if is_empty(text):
         return None
-    cleaned = text.replace(" ", "")
+    cleaned = re.sub(r"\s", "", text)
     if re.fullmatch(r"\d{4}年?", cleaned):
         return int(cleaned[:4])
     match = _DATE.fullmatch(cleaned)
@@ -82,6 +82,12 @@ def year(text: str) -> int | None:
 
 
 def text(text: str) -> str:
+    """One line: a cell's line breaks read as spaces."""
+    return "" if is_empty(text) else text.replace("\n", " ")
+
+
+def lines(text: str) -> str:
+    """One value per line, as a clerk types several in one cell (aliases)."""
     return "" if is_empty(text) else text
 
 

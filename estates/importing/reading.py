@@ -48,14 +48,18 @@ class ImportFileError(Exception):
 
 
 def normalize_text(value: str) -> str:
-    """Full-width digits, letters and spaces → half-width; trimmed.
+    """Full-width digits, letters and spaces → half-width; each line trimmed,
+    runs of spaces made one; blank lines dropped, the line breaks of a cell
+    kept as "\n" (a column of one value per line, the aliases, needs them;
+    the others read them as spaces: see ``parsing``).
 
     NFKC folds "１２０" to "120" and the ideographic space U+3000 to a plain
     space, and leaves Chinese characters alone.
     https://unicode.org/reports/tr15/#Norm_Forms
     """
     text = unicodedata.normalize("NFKC", value)
-    return re.sub(r"\s+", " ", text).strip()
+    lines = (re.sub(r"\s+", " ", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def cell_text(value: object) -> str:

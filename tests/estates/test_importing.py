@@ -22,6 +22,8 @@ from estates.importing.importers import (
 )
 from estates.importing.reading import MAX_ROWS, ImportFileError
 from estates.models import Community, Estate, Tier, Unit, WorksCategory, WorksItem
+from estates.selectors import estate_search
+from renovation_portal.search import split_aliases
 from tests.estates.factories import CommunityFactory, EstateFactory, WorksItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,6 +121,26 @@ def test_full_width_digits_and_spaces_and_blank_rows(community):
     estate = Estate.objects.get(name_zh_hans="测试乙小区")
     assert (estate.year_built, estate.buildings, estate.households) == (1998, 5, 1200)
     assert estate.floor_area_m2 == Decimal("3500.5")
+
+
+def test_aliases_typed_one_per_line_in_a_cell_stay_separate(community):
+    """Alt+Enter in a cell: each line is an alias a resident may search by;
+    a line break in a one-line column (the name, the households) reads as a
+    space, as before."""
+    data = xlsx(
+        [
+            ["小区名称", "所属社区", "别名", "户数"],
+            ["测试丙\n小区", "测试东社区", "安康花园\r\n\n  老安康  ", "1,200\n户"],
+        ]
+    )
+
+    estate_importer().apply(data, "register.xlsx")
+
+    estate = Estate.objects.get()
+    assert estate.name_zh_hans == "测试丙 小区"
+    assert estate.households == 1200
+    assert split_aliases(estate.aliases) == ["安康花园", "老安康"]
+    assert [e.pk for e in estate_search(query="老安康")] == [estate.pk]
 
 
 def test_utf8_csv_with_byte_order_mark(community):
