@@ -311,7 +311,8 @@ def lookup(key: str) -> tuple[int, tuple | None]:
     """The current generation and the page stored under ``key`` if it was
     stored in this generation: when this worker holds the page, the generation
     it still trusts (see :func:`_recent_generation`), or else the generation
-    alone from the cache; otherwise both in one round trip.
+    alone from the cache; otherwise (or when the page it holds is stale) both
+    in one round trip.
     Starts this worker's listening for bumps (with Redis)."""
     if settings.REDIS_URL and settings.PAGE_CACHE_WATCH:
         watcher.start()
@@ -324,7 +325,9 @@ def lookup(key: str) -> tuple[int, tuple | None]:
         if current is None:
             return generation(), None
         _remember(current, forgotten)
-        return current, (held if held[0] == current else None)
+        if held[0] == current:
+            return current, held
+        # Stale here: another worker may have stored this generation's page.
     found = cache.get_many([GENERATION_KEY, key])
     current = found.get(GENERATION_KEY)
     if current is None:

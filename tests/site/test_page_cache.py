@@ -6,6 +6,7 @@ from http import HTTPStatus
 import pytest
 from django.core.cache import cache
 
+from renovation_portal import page_cache as page_cache_module
 from renovation_portal.page_cache import GENERATION_KEY, LocalPages
 from tests.estates.factories import EstateFactory
 from tests.lanes.factories import LaneFactory
@@ -86,6 +87,26 @@ def test_an_edit_through_another_worker_shows_at_once_without_listening(client, 
     cache.incr(GENERATION_KEY)
 
     assert client.get(page(estate))["X-Page-Cache"] == "miss"
+
+
+def test_a_stale_page_held_here_gives_way_to_a_fresh_one_another_worker_stored(
+    client, estate, django_assert_num_queries
+):
+    client.get(page(estate))
+    ((key, stale),) = page_cache_module.local_pages._entries.items()
+    # A staff edit; another worker renders the page afresh and stores it.
+    estate.name_en = "Renamed Compound"
+    estate.save()
+    page_cache_module.local_pages.clear()
+    client.get(page(estate))
+    # This worker still holds the page of before the edit.
+    page_cache_module.local_pages.put(key, stale)
+
+    with django_assert_num_queries(0):
+        answer = client.get(page(estate))
+
+    assert answer["X-Page-Cache"] == "hit"
+    assert b"Renamed Compound" in answer.content
 
 
 def test_a_workers_pages_stay_within_their_bytes():
