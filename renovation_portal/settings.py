@@ -517,7 +517,12 @@ CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Content-Language
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        # A 503 while PostgreSQL restarts is one line, not a traceback.
+        "database_down": {"()": "renovation_portal.errors.OneLineWhileDatabaseDown"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["database_down"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 

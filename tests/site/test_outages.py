@@ -2,6 +2,7 @@
 503 to try again, never a 500 or a traceback; without Redis, the pages and the
 feedback API keep working from the database."""
 
+import logging
 import socket
 from http import HTTPStatus
 
@@ -62,6 +63,35 @@ def test_the_api_answers_json_503_while_the_database_is_down(visitor, database_d
 
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert response.json()["code"] == "unavailable"
+
+
+def test_the_operators_log_gets_one_line_per_503_not_a_traceback(
+    visitor, database_down, caplog
+):
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        visitor.get("/en/estates/")
+
+    (record,) = caplog.records
+    assert record.getMessage() == (
+        "Service Unavailable: /en/estates/ "
+        "(OperationalError: could not connect to server: Connection refused)"
+    )
+    assert record.exc_info is None
+    assert "Traceback" not in caplog.text
+
+
+def test_a_fault_in_the_code_is_still_logged_with_its_traceback(
+    visitor, monkeypatch, caplog
+):
+    def cursor(*args, **kwargs):
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(connection, "cursor", cursor)
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        visitor.get("/en/estates/")
+
+    assert "Traceback" in caplog.text
+    assert "ZeroDivisionError" in caplog.text
 
 
 def test_a_fault_in_the_code_is_still_a_500(visitor, monkeypatch):
