@@ -70,8 +70,8 @@ def announce() -> None:
         if _publisher is None or _publisher[:2] != here:
             _publisher = (*here, _client(settings.REDIS_URL))
         _publisher[2].publish(channel(), b"")
-    except Exception:
-        logger.warning("Could not announce a new page cache generation", exc_info=True)
+    except Exception as error:
+        logger.warning("Could not announce a new page cache generation: %s", error)
 
 
 class GenerationWatcher:
@@ -131,11 +131,9 @@ class GenerationWatcher:
                         self.listening = True
                     # Also on subscribing: whatever moved before is unknown.
                     self._on_change()
-            except Exception:
+            except Exception as error:
                 if not warned:
-                    logger.warning(
-                        "Not listening for page cache changes", exc_info=True
-                    )
+                    logger.warning("Not listening for page cache changes: %s", error)
                     warned = True
             finally:
                 if self._stop is stop:  # not a thread replaced meanwhile
