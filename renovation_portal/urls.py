@@ -12,7 +12,7 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from estates.importing import views as importing
-from renovation_portal import exporting
+from renovation_portal import exporting, staff_documents
 from renovation_portal.health import healthz
 from renovation_portal.views import (
     CaseStudyView,
@@ -34,6 +34,12 @@ urlpatterns = [
     # ADMIN_URL moves the admin off the address every bot tries. The import
     # pages come first: the admin would read "import" as a record's id.
     path(settings.ADMIN_URL, include(importing.urls(admin.site))),
+    # The office's documents, for staff only (renovation_portal/staff_documents.py).
+    path(
+        f"{settings.ADMIN_URL}documents/<path:name>",
+        admin.site.admin_view(staff_documents.download),
+        name="staff-document",
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
     # For load balancers; no language, no redirect to HTTPS (settings.py).
     path("healthz", healthz, name="healthz"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from renovation_portal.documents import RandomDocumentName, validate_document
 from renovation_portal.models import TimeStampedModel
+from renovation_portal.staff_documents import staff_only_storage
 from renovation_portal.translation import BilingualField
 
 from .estates import Estate, Stage
@@ -49,6 +50,7 @@ class Inspection(TimeStampedModel):
     document = models.FileField(
         _("document"),
         upload_to=RandomDocumentName("inspections", "document"),
+        storage=staff_only_storage,
         validators=[validate_document],
         blank=True,
         help_text=_(

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from renovation_portal.documents import RandomDocumentName, validate_document
 from renovation_portal.models import TimeStampedModel, non_negative
+from renovation_portal.staff_documents import staff_only_storage
 from renovation_portal.translation import BilingualField
 
 from .estates import Estate, Stage
@@ -232,6 +233,7 @@ class StepDocument(TimeStampedModel):
     file = models.FileField(
         _("file"),
         upload_to=RandomDocumentName("steps"),
+        storage=staff_only_storage,
         validators=[validate_document],
         help_text=_(
             "PDF, photo (JPEG, PNG, WebP) or Word, Excel or PowerPoint file; "
