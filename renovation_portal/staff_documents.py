@@ -81,9 +81,9 @@ def download(request, name: str):
     """The document stored as ``name``, as an attachment, for staff whose
     admin may see the record holding it; 404 for anyone else."""
     for model, field in _holders():
-        model_admin = admin.site._registry.get(model)
-        if model_admin is None:  # history records: not a way in
+        if not admin.site.is_registered(model):  # history records: not a way in
             continue
+        model_admin = admin.site.get_model_admin(model)
         record = model._default_manager.filter(**{field: name}).first()
         if record is None:
             continue
