@@ -31,7 +31,9 @@ def test_warm_up_compiles_every_site_template_in_both_languages_and_freezes():
     assert not any(name.startswith("bench/") for name in names)
     assert done["languages"] == 2
     assert done["templates"] == len(names)
-    assert done["frozen"] == gc.get_freeze_count() > 0
+    # Frozen (the count is not compared: a frozen object freed since lowers it).
+    assert done["frozen"] > 0
+    assert gc.get_freeze_count() > 0
 
 
 def test_a_template_that_cannot_load_does_not_stop_the_worker(monkeypatch, caplog):
