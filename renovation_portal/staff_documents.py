@@ -24,10 +24,6 @@ from django.db import models
 from django.http import FileResponse, Http404
 from django.urls import reverse
 
-# The folders these documents are stored in (RandomDocumentName's), refused by
-# nginx under /media/.
-FOLDERS = ("steps", "inspections")
-
 
 class StaffOnlyStorage(Storage):
     """The default storage, with the staff download view as each file's URL."""
