@@ -22,7 +22,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet ".[test]"
 	touch $(VENV)/.installed $@
 
-## run: install, migrate SQLite, load the Liyang Road source data, serve on 127.0.0.1:8000
+## run: install, migrate SQLite, load the data packs (seven programmes), serve on 127.0.0.1:8000
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_source_data

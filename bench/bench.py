@@ -109,10 +109,15 @@ def ensure_database(url: str) -> None:
 
 
 def query_one(url: str, sql: str, params=()):
+    rows = query_all(url, sql, params)
+    return rows[0] if rows else None
+
+
+def query_all(url: str, sql: str, params=()) -> list[tuple]:
     import psycopg
 
     with psycopg.connect(url) as conn:
-        return conn.execute(sql, params).fetchone()
+        return conn.execute(sql, params).fetchall()
 
 
 GENERATION_SECONDS = 600  # issue 7: 250,000 compounds with steps in under 10 min
@@ -181,6 +186,27 @@ def pick_targets(url: str) -> dict:
     )
     lane = query_one(url, "SELECT slug FROM lanes_lane ORDER BY id LIMIT 1")
     first = lambda keys: keys.strip("|").split("|")[0]  # noqa: E731
+    programmes = query_one(url, "SELECT count(*) FROM estates_programme")[0]
+    # A programme in the middle (a synthetic one at scale, with its hundred
+    # compounds), the first real one (with a case study), and six to compare.
+    programme = query_one(
+        url,
+        "SELECT slug FROM estates_programme ORDER BY id OFFSET %s LIMIT 1",
+        [programmes // 2],
+    )
+    real = query_one(
+        url,
+        "SELECT slug FROM estates_programme WHERE NOT is_synthetic "
+        "ORDER BY position, id LIMIT 1",
+    )
+    compared = [
+        row[0]
+        for row in query_all(
+            url,
+            "SELECT slug FROM estates_programme ORDER BY id OFFSET %s LIMIT 6",
+            [max(0, programmes // 2 - 3)],
+        )
+    ]
     return {
         "estate_pk": pk,
         "estate_slug": slug,
@@ -189,6 +215,9 @@ def pick_targets(url: str) -> dict:
         "initials": first(initials)[:3],
         "miss": "qxzqxz",
         "lane_slug": lane[0] if lane else None,
+        "programme_slug": programme[0] if programme else None,
+        "real_programme_slug": real[0] if real else None,
+        "compared": compared,
     }
 
 
@@ -349,10 +378,10 @@ def static_path(port: int) -> str:
 CSV_PROBE = """
 import resource, time, django
 django.setup()
-from renovation_portal.data.datasets import DATASETS
-from renovation_portal.data.views import as_csv
+from sitewide.data.datasets import DATASETS
+from sitewide.data.views import as_csv
 from django.db import connection
-total = DATASETS["estates"].records().count()
+total = DATASETS["estates"].records(None).count()
 def rss():
     with open("/proc/self/status") as f:
         for line in f:
@@ -438,8 +467,32 @@ def endpoints(t: dict) -> list[tuple[str, str, int]]:
     ]
     if t["lane_slug"]:
         rows.append(("lane page", f"/lanes/{t['lane_slug']}/", PAGE_P95_MS))
+    if t.get("programme_slug"):
+        slug = t["programme_slug"]
+        rows += [
+            ("programme list", "/programmes/", PAGE_P95_MS),
+            ("programme landing", f"/programmes/{slug}/", PAGE_P95_MS),
+            ("programme compounds", f"/programmes/{slug}/compounds/", PAGE_P95_MS),
+            ("API programme detail", f"/api/v1/programmes/{slug}/", PAGE_P95_MS),
+        ]
+    if len(t.get("compared") or []) >= 2:
+        query = "&".join(f"p={slug}" for slug in t["compared"])
+        rows.append(
+            (
+                f"comparison of {len(t['compared'])} programmes",
+                f"/programmes/compare/?{query}",
+                PAGE_P95_MS,
+            )
+        )
+    if t.get("real_programme_slug"):
+        rows.append(
+            (
+                "case study",
+                f"/programmes/{t['real_programme_slug']}/case-study/",
+                PAGE_P95_MS,
+            )
+        )
     rows += [
-        ("case study", "/case-study/", PAGE_P95_MS),
         ("API estate list", "/api/v1/estates/", PAGE_P95_MS),
         (
             "API estate search",

@@ -5,7 +5,7 @@ bounded memory. Used by ``bench/bench.py``; runs alone too::
 
 Against a database that has synthetic communities (``generate_synthetic``
 makes them), it writes a CSV of made-up compounds (names from
-``renovation_portal/synthetic/names.py``, none already in its community; the
+``sitewide/synthetic/names.py``, none already in its community; the
 renovation batch says "合成数据-导入基准", synthetic data, import benchmark)
 spread over those communities, with the columns an office register fills.
 Then, in a process of its own with DEBUG off, it runs ``manage.py
@@ -52,7 +52,7 @@ WRITE_FILE = """
 import csv, random, sys, django
 django.setup()
 from estates.models import Community, Estate
-from renovation_portal.synthetic.names import estate_name, road_name
+from sitewide.synthetic.names import estate_name, road_name
 rows, path, batch = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 synthetic = Community.objects.filter(is_synthetic=True).order_by("pk")
 communities = list(synthetic.values_list("slug", flat=True))

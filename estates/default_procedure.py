@@ -1,13 +1,13 @@
 """The portal's default step template: an example, not any office's own list.
 
-Liyang Road Subdistrict's implementation rules break the renovation into 5
-stages and 45 operating steps, but the report names neither the steps nor their
-documents. This list is a starting point for an office to edit, written after
-the way old-compound renovation is usually run in China. The three document
-templates the report does name (居民意见登记表, 实施程序表, 满意度调查登记表),
-the resident quality supervisors and the joint acceptance by the owners'
-committee, property company, resident representatives, contractor and quality
-supervision station are placed where the report puts them.
+Offices divide the renovation into the five stages; their own step lists
+(one programme's source counts 45 steps) are seldom published. This list is a
+starting point for an office to edit, written after the way old-compound
+renovation is usually run in China: resident opinion registration
+(居民意见登记表), an implementation procedure form (实施程序表) and a
+satisfaction survey (满意度调查登记表), resident quality supervisors, and joint
+acceptance by the owners' committee, property company, resident
+representatives, contractor and quality supervision station.
 
 Each row: (stage, Chinese name, English name, Chinese documents, English
 documents); documents one per line. Steps are numbered 1..N in this order and

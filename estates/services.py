@@ -1,12 +1,14 @@
-"""Writes that span more than one row: steps and the stage derived from them."""
+"""Writes that span more than one row: steps, programme memberships and the
+stage derived from them."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.db import transaction
+from django.db.models import F
 
-from .models import Estate, Procedure, Stage, Step, StepStatus
+from .models import Estate, Procedure, ProgrammeMembership, Stage, Step, StepStatus
 from .models.progress import FINISHED_STATUSES
 
 FINISHED = FINISHED_STATUSES
@@ -28,12 +30,33 @@ def estate_derive_stage(*, estate: Estate) -> str | None:
     return Stage.MANAGEMENT
 
 
+def estate_reported_stage(*, estate: Estate) -> tuple[str | None, datetime.date | None]:
+    """The stage a programme's source last reported for the estate, and the
+    date it was reported for; (None, None) when no source gives one."""
+    membership = (
+        ProgrammeMembership.objects.filter(estate=estate, reported_stage__isnull=False)
+        .order_by(F("reported_on").desc(nulls_last=True), "-pk")
+        .only("reported_stage", "reported_on")
+        .first()
+    )
+    if membership is None:
+        return None, None
+    return membership.reported_stage, membership.reported_on
+
+
 @transaction.atomic
 def estate_refresh_stage(*, estate: Estate) -> str | None:
-    stage = estate_derive_stage(estate=estate)
-    if stage != estate.stage:
-        Estate.objects.filter(pk=estate.pk).update(stage=stage)
-        estate.stage = stage
+    """Store the estate's stage: its steps' when it has steps, otherwise the
+    stage its programmes' sources last reported (marked with that date), and
+    otherwise unknown."""
+    stage, reported_on = estate_derive_stage(estate=estate), None
+    if stage is None:
+        stage, reported_on = estate_reported_stage(estate=estate)
+    if (stage, reported_on) != (estate.stage, estate.stage_reported_on):
+        Estate.objects.filter(pk=estate.pk).update(
+            stage=stage, stage_reported_on=reported_on
+        )
+        estate.stage, estate.stage_reported_on = stage, reported_on
     return stage
 
 
@@ -76,3 +99,13 @@ def step_set_status(
     step.save()
     estate_refresh_stage(estate=step.estate)
     return step
+
+
+@transaction.atomic
+def estates_refresh_stages(*, estate_ids) -> None:
+    """Refresh the stage of each estate named (after its memberships of
+    programmes changed: their reported stages may now decide it)."""
+    for estate in Estate.objects.filter(pk__in=list(estate_ids)).only(
+        "pk", "stage", "stage_reported_on"
+    ):
+        estate_refresh_stage(estate=estate)

@@ -67,6 +67,7 @@ class EstateDetailView(DetailView):
         context["funding"] = selectors.estate_funding(estate=estate)
         context["works_tiers"] = selectors.estate_works_by_tier(estate=estate)
         context["photo_groups"] = selectors.estate_photos_by_kind(estate=estate)
+        context["programmes"] = selectors.estate_programmes(estate=estate)
         return context
 
 

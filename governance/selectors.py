@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import datetime
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
-
-from estates.models import ProgrammeFact
 
 from .models import (
     Award,
@@ -24,7 +23,6 @@ from .models import (
     Feedback,
     FeedbackReply,
     FeedbackStatusChange,
-    Integration,
     MediationCase,
     MediationStatus,
     Meeting,
@@ -56,8 +54,6 @@ MEETING_PUBLIC_FIELDS = (
     "decisions_zh_hans",
     "decisions_en",
 )
-COUNCIL_FACT_KEYS = ("council-communities",)
-MEDIATION_FACT_KEYS = ("disputes-mediated",)
 
 
 def meetings_public() -> QuerySet[Meeting]:
@@ -94,19 +90,29 @@ class Group:
     items: list
 
 
-def councils_by_level() -> list[Group]:
+# A programme's area as a condition on a path to a subdistrict
+# (estates.selectors.programmes.programme_area_q), or None for everywhere.
+Area = Callable[[str], Q] | None
+
+
+def _within(queryset: QuerySet, area: Area, path: str = "subdistrict") -> QuerySet:
+    return queryset if area is None else queryset.filter(area(path))
+
+
+def councils_by_level(*, area: Area = None) -> list[Group]:
     """Every level, in order subdistrict → community → courtyard, even when empty."""
-    councils = list(council_list())
+    councils = list(_within(council_list(), area))
     return [
         Group(level, label, [c for c in councils if c.level == level])
         for level, label in CouncilLevel.choices
     ]
 
 
-def meeting_counts_by_kind() -> dict[str, int]:
+def meeting_counts_by_kind(*, area: Area = None) -> dict[str, int]:
     """How many meetings of each kind are recorded (zero included)."""
     counts = dict(
-        Meeting.objects.order_by()
+        _within(Meeting.objects.all(), area, "council__subdistrict")
+        .order_by()
         .values_list("kind")
         .annotate(n=Count("id"))
         .values_list("kind", "n")
@@ -127,13 +133,13 @@ def organisation_list() -> QuerySet[Organisation]:
     )
 
 
-def organisations_split() -> tuple[list[Group], list[Organisation]]:
+def organisations_split(*, area: Area = None) -> tuple[list[Group], list[Organisation]]:
     """(Organisations other than volunteer teams, grouped by kind; volunteer teams.)"""
     volunteer_kinds = {
         OrganisationKind.VOLUNTEER_TEAM,
         OrganisationKind.VOLUNTEER_SUB_TEAM,
     }
-    organisations = list(organisation_list())
+    organisations = list(_within(organisation_list(), area))
     groups = [
         Group(kind, label, [o for o in organisations if o.kind == kind])
         for kind, label in OrganisationKind.choices
@@ -143,8 +149,8 @@ def organisations_split() -> tuple[list[Group], list[Organisation]]:
     return [g for g in groups if g.items], teams
 
 
-def award_list() -> QuerySet[Award]:
-    return Award.objects.prefetch_related(
+def award_list(*, area: Area = None) -> QuerySet[Award]:
+    return _within(Award.objects.all(), area).prefetch_related(
         Prefetch(
             "grants",
             queryset=AwardGrant.objects.select_related("estate").order_by(
@@ -154,13 +160,25 @@ def award_list() -> QuerySet[Award]:
     )
 
 
-def practices_by_integration() -> list[Group]:
-    """The Four Integrations in their own order, each with its practices."""
-    practices = list(Practice.objects.order_by("position", "id"))
-    return [
-        Group(key, label, [p for p in practices if p.integration == key])
-        for key, label in Integration.choices
-    ]
+def practices_by_pillar(*, area: Area = None) -> list[Group]:
+    """Named practices under the pillar of the programme's model they belong
+    to (programmes and pillars in their order); those without one last, with
+    an empty key."""
+    practices = _within(Practice.objects.all(), area)
+    practices = practices.select_related("pillar__programme").order_by(
+        F("pillar__programme__position").asc(nulls_last=True),
+        F("pillar__position").asc(nulls_last=True),
+        "position",
+        "id",
+    )
+    groups: dict[int | None, Group] = {}
+    for practice in practices:
+        pillar = practice.pillar
+        key = pillar.pk if pillar else None
+        if key not in groups:
+            groups[key] = Group(str(key or ""), pillar, [])
+        groups[key].items.append(practice)
+    return list(groups.values())
 
 
 @dataclass(frozen=True)
@@ -170,10 +188,11 @@ class Tally:
     count: int
 
 
-def mediation_counts() -> list[Tally]:
+def mediation_counts(*, area: Area = None) -> list[Tally]:
     """Mediation cases recorded in the portal, by status (zero included)."""
     counts = dict(
-        MediationCase.objects.order_by()
+        _within(MediationCase.objects.all(), area)
+        .order_by()
         .values_list("status")
         .annotate(n=Count("id"))
         .values_list("status", "n")
@@ -182,14 +201,6 @@ def mediation_counts() -> list[Tally]:
         Tally(status, label, counts.get(status, 0))
         for status, label in MediationStatus.choices
     ]
-
-
-def programme_facts(keys: tuple[str, ...]) -> QuerySet[ProgrammeFact]:
-    return (
-        ProgrammeFact.objects.filter(key__in=keys)
-        .select_related("subdistrict")
-        .order_by("subdistrict", "position")
-    )
 
 
 # Programme-wide reads (home, case study)

@@ -1,5 +1,6 @@
 """The governance page: councils, meetings, organisations, awards, mediation."""
 
+import functools
 import logging
 import re
 import secrets
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import TemplateView
 
 from estates.models import Estate
+from estates.selectors.programmes import programme_area_q, programme_from_request
 from renovation_portal import ratelimit
 
 from . import selectors, services
@@ -26,23 +28,29 @@ logger = logging.getLogger(__name__)
 
 
 class GovernanceView(TemplateView):
+    """Councils, meetings, organisations, awards, practices and mediation;
+    ``?programme=<slug>`` narrows them to one programme's area."""
+
     template_name = "governance/governance.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        organisation_groups, volunteer_teams = selectors.organisations_split()
-        mediation_counts = selectors.mediation_counts()
+        programme = programme_from_request(self.request)
+        area = None
+        if programme is not None:
+            area = functools.partial(programme_area_q, programme)
+        organisation_groups, volunteer_teams = selectors.organisations_split(area=area)
+        mediation_counts = selectors.mediation_counts(area=area)
         context.update(
-            council_levels=selectors.councils_by_level(),
-            council_facts=selectors.programme_facts(selectors.COUNCIL_FACT_KEYS),
-            meeting_counts=selectors.meeting_counts_by_kind(),
+            programme=programme,
+            council_levels=selectors.councils_by_level(area=area),
+            meeting_counts=selectors.meeting_counts_by_kind(area=area),
             organisation_groups=organisation_groups,
             volunteer_teams=volunteer_teams,
-            awards=selectors.award_list(),
-            integrations=selectors.practices_by_integration(),
+            awards=selectors.award_list(area=area),
+            practice_groups=selectors.practices_by_pillar(area=area),
             mediation_counts=mediation_counts,
             mediation_total=sum(tally.count for tally in mediation_counts),
-            mediation_facts=selectors.programme_facts(selectors.MEDIATION_FACT_KEYS),
         )
         return context
 

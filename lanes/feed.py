@@ -28,6 +28,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from renovation_portal.instance import site_name
+
 from .calendar import Rule, last_occurrence, occurrences
 from .models import Event, Recurrence
 
@@ -35,14 +37,15 @@ FEED_PAST_DAYS = 90
 FEED_LIMIT = 200
 CHUNK_BYTES = 64 * 1024
 
-# UIDs must stay the same whatever host serves the feed (RFC 5545, 3.8.4.7).
-UID_DOMAIN = "events.renovation-portal.liyanglu.hebi"
-PRODID = "-//Liyang Road Renovation Portal//Events//EN"
+PRODID = "-//Renovation Portal//Events//EN"
 ICAL_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def event_uid(event: Event) -> str:
-    return f"{event.slug}@{UID_DOMAIN}"
+    # The same whatever host serves the feed (RFC 5545, 3.8.4.7): set once per
+    # instance (settings.EVENTS_UID_DOMAIN) and never changed, or subscribed
+    # calendars show every event twice.
+    return f"{event.slug}@{settings.EVENTS_UID_DOMAIN}"
 
 
 def feed_events(events: QuerySet[Event], *, today: datetime.date) -> QuerySet[Event]:
@@ -94,7 +97,7 @@ def _calendar_shell() -> icalendar.Calendar:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", _("Liyang Road events"))
+    cal.add("x-wr-calname", _("%(site)s: events") % {"site": site_name()})
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     # Ask subscribed calendars to look again twice a day.
     cal.add(

@@ -7,17 +7,37 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
+from estates.selectors.programmes import programme_area_q, programme_from_request
+
 from . import selectors
 from .calendar import schedules
 from .feed import calendar_stream, feed_events
 
 
-class LaneListView(ListView):
+class ProgrammeAreaMixin:
+    """``?programme=<slug>`` narrows the list to one programme's area."""
+
+    def get(self, request, *args, **kwargs):
+        self.programme = programme_from_request(request)
+        return super().get(request, *args, **kwargs)
+
+    def in_area(self, queryset):
+        if self.programme is None:
+            return queryset
+        return queryset.filter(programme_area_q(self.programme))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["programme"] = self.programme
+        return context
+
+
+class LaneListView(ProgrammeAreaMixin, ListView):
     template_name = "lanes/lane_list.html"
     context_object_name = "lanes"
 
     def get_queryset(self):
-        return selectors.lane_list()
+        return self.in_area(selectors.lane_list())
 
 
 class LaneDetailView(DetailView):
@@ -39,12 +59,12 @@ class LaneDetailView(DetailView):
 FEED_LINKS_LIMIT = 30
 
 
-class EventListView(ListView):
+class EventListView(ProgrammeAreaMixin, ListView):
     template_name = "events/event_list.html"
     context_object_name = "events"
 
     def get_queryset(self):
-        return selectors.event_list().select_related("subdistrict")
+        return self.in_area(selectors.event_list().select_related("subdistrict"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,5 +1,7 @@
-"""Admin helpers shared by every app: bilingual fields side by side. Knows no
-domain app; the staff app adds scope, history and version checks to the base.
+"""Admin helpers shared by every app: bilingual fields side by side, on top of
+the scope, history and version checks of :mod:`renovation_portal.admin_base`.
+Knows no app: the scope rules come from the access policy the staff app
+provides (:mod:`renovation_portal.access`).
 
 Each translated field (see :mod:`renovation_portal.translation`) is stored as one
 column per language. A clerk types the Chinese and the English of a field next
@@ -26,7 +28,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from translated_fields import TranslatedField
 from translated_fields.admin import TranslatedFieldAdmin
 
-from staff.admin_base import ScopedInlineMixin, StaffAdminMixin
+from renovation_portal.admin_base import ScopedInlineMixin, StaffAdminMixin
 
 
 def is_translated(model: type[models.Model], name: str) -> bool:
@@ -74,23 +76,25 @@ def fieldset(
 # off to the right.
 _TEXTAREA = {"widget": forms.Textarea(attrs={"rows": 4, "cols": 40})}
 _INLINE_TEXTAREA = {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})}
+# An address typed without its scheme is read as https (Django 6's default).
+_URL = {"assume_scheme": "https"}
 
 
 class BilingualModelAdmin(StaffAdminMixin, TranslatedFieldAdmin, SimpleHistoryAdmin):
     """A ModelAdmin whose translated columns are labelled with their language,
     scoped to the user's area, with history and version checks
-    (:mod:`staff.admin_base`)."""
+    (:mod:`renovation_portal.admin_base`)."""
 
-    formfield_overrides = {models.TextField: _TEXTAREA}
+    formfield_overrides = {models.TextField: _TEXTAREA, models.URLField: _URL}
 
 
 class BilingualTabularInline(ScopedInlineMixin, admin.TabularInline):
-    formfield_overrides = {models.TextField: _INLINE_TEXTAREA}
+    formfield_overrides = {models.TextField: _INLINE_TEXTAREA, models.URLField: _URL}
     extra = 0
 
 
 class BilingualStackedInline(ScopedInlineMixin, admin.StackedInline):
-    formfield_overrides = {models.TextField: _TEXTAREA}
+    formfield_overrides = {models.TextField: _TEXTAREA, models.URLField: _URL}
     extra = 0
 
 

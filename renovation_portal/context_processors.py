@@ -1,11 +1,8 @@
-"""What every page's layout needs: the main navigation, elder mode and the
-synthetic-data banner."""
+"""What every page's layout needs: the main navigation and elder mode (the
+synthetic-data banner's flag comes from sitewide/context_processors.py)."""
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
-
-from renovation_portal.synthetic import synthetic_data_present
 
 ELDER_MODE_COOKIE = "elder_mode"
 
@@ -16,7 +13,7 @@ NAVIGATION = (
     ("lanes:lane-list", _("Lanes")),
     ("lanes:event-list", _("Events")),
     ("governance:governance", _("Governance")),
-    ("case-study", _("Case study")),
+    ("programmes:programme-list", _("Programmes")),
 )
 
 
@@ -43,6 +40,4 @@ def site(request) -> dict:
     return {
         "elder_mode": request.COOKIES.get(ELDER_MODE_COOKIE) == "1",
         "site_nav": _navigation(request.path),
-        # Lazy: a page that does not render the banner costs no lookup.
-        "synthetic_data": SimpleLazyObject(synthetic_data_present),
     }

@@ -32,6 +32,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -199,10 +200,16 @@ def install(site: admin.AdminSite, app_labels: Iterable[str]) -> None:
     rather than ``site.add_action``, so an excluded model never even offers
     the action.
     """
-    app_labels = set(app_labels)
-    for model, modeladmin in site._registry.items():
-        if model._meta.app_label not in app_labels or not is_exportable(model):
+    registered = [
+        model
+        for label in app_labels
+        for model in apps.get_app_config(label).get_models()
+        if site.is_registered(model)
+    ]
+    for model in registered:
+        if not is_exportable(model):
             continue
+        modeladmin = site.get_model_admin(model)
         actions = list(modeladmin.actions or [])
         for action in (export_xlsx, export_csv):
             if action not in actions:

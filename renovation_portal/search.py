@@ -1,14 +1,16 @@
 """Search keys for Chinese names: 汉字, full pinyin and pinyin initials.
 
-A resident types a compound's name as they say it: 九大院, ``jiudayuan``,
-``jiu da yuan``, ``Jiǔdàyuàn`` or ``jdy``. Names are turned into keys when a record
+A resident types a compound's name as they say it: 幸福里, ``xingfuli``,
+``xing fu li``, ``Xìngfúlǐ`` or ``xfl``. Names are turned into keys when a record
 is saved and queries are normalised the same way, so matching is a plain
 substring test on indexed columns.
 
 Pitfalls handled here (see STYLE.md "Known traps"): initials use
 ``Style.FIRST_LETTER`` (``Style.INITIALS`` drops y/w syllables); polyphonic
 characters keep every reading (``heteronym=True``), with the reading chosen in
-context first; local readings are fixed with ``load_phrases_dict``.
+context first, so a name is found however a resident reads it; a readable
+slug that pypinyin's first reading gets wrong is typed by staff or given in
+the data pack.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from pypinyin import Style, load_phrases_dict, pinyin
+from pypinyin import Style, pinyin
 
 # Keys are joined with this separator so that a query never matches across two
 # different names or readings.
@@ -27,9 +29,6 @@ SEPARATOR = "|"
 # A name with many polyphonic characters has a product of readings; keep the
 # first ones (the in-context reading comes first) so keys stay small.
 MAX_READINGS = 16
-
-# Local readings that pypinyin's phrase dictionary does not know.
-load_phrases_dict({"九大院": [["jiǔ"], ["dà"], ["yuàn"]]})
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _NOT_KEY = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -115,7 +114,7 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 
 def slug_pinyin(name: str) -> str:
-    """The readable pinyin slug of a Chinese name: 九大院 → ``jiudayuan``."""
+    """The readable pinyin slug of a Chinese name: 幸福里 → ``xingfuli``."""
     readings = _readings(name)
     return "".join(r[0] for r in readings)[:80]
 

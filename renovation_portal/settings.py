@@ -94,6 +94,9 @@ INSTALLED_APPS = [
     "governance",
     # After the apps whose models it keeps the history of.
     "staff",
+    # The pages that span apps (home, programmes, case studies, open data,
+    # statistics, the staff dashboard).
+    "sitewide",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +137,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "renovation_portal.context_processors.site",
+                "renovation_portal.instance.instance",
+                "sitewide.context_processors.synthetic_data",
             ],
         },
     },
@@ -435,6 +440,12 @@ AXES_COOLOFF_MESSAGE = _(
     "please try again later or ask an administrator to unlock the account."
 )
 
+# Which records each member of staff may act on in the admin: the scope of their
+# staff assignment, who may be handed a compound's feedback, who may revert a
+# record (renovation_portal/access.py). The staff app provides it, so that the
+# admin machinery every app uses need not import staff.
+PORTAL_ACCESS_POLICY = "staff.access.StaffAccessPolicy"
+
 # Staff two-factor (django-otp, TOTP): a staff member who has confirmed an
 # authenticator app gives its six-digit code at every admin login; with
 # STAFF_OTP_REQUIRED every staff member must set one up before using the admin
@@ -559,3 +570,17 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "FeedbackStatusEnum": "governance.models.FeedbackStatus",
     }
 )
+
+# ------------------------------------------------------------------------------
+# The instance and its programmes (issue 15). Programmes are data: packs under
+# DATA_PACKS_DIR (sitewide/packs.py) or records staff enter. The instance's
+# name is shown in the header and titles; PRIMARY_PROGRAMME (a slug) is the one
+# /case-study/ leads to, by default the first programme in order.
+# ------------------------------------------------------------------------------
+DATA_PACKS_DIR = Path(os.environ.get("DATA_PACKS_DIR", BASE_DIR / "packs"))
+SITE_NAME_ZH = os.environ.get("SITE_NAME_ZH", "老旧小区改造门户")
+SITE_NAME_EN = os.environ.get("SITE_NAME_EN", "Renovation Portal")
+PRIMARY_PROGRAMME = os.environ.get("PRIMARY_PROGRAMME", "")
+# The events feed's UIDs end with this: set it once per instance and never
+# change it, or calendars that subscribed show every event twice.
+EVENTS_UID_DOMAIN = os.environ.get("EVENTS_UID_DOMAIN", "events.renovation-portal")

@@ -14,18 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from estates.importing import views as importing
 from renovation_portal import exporting, staff_documents
 from renovation_portal.health import healthz
-from renovation_portal.views import (
-    CaseStudyView,
-    HomeView,
-    elder_mode,
-    robots_txt,
-    set_language,
-)
+from renovation_portal.preferences import elder_mode, robots_txt, set_language
+from sitewide.programmes import case_study_redirect
+from sitewide.views import HomeView
 
 admin.site.site_header = _("Renovation Portal administration")
 admin.site.site_title = _("Renovation Portal")
 admin.site.index_title = _("Records")
-# The staff dashboard above the records (renovation_portal/dashboard.py).
+# The staff dashboard above the records (sitewide/dashboard.py).
 admin.site.index_template = "admin/dashboard.html"
 # Every portal change list can be exported (renovation_portal/exporting.py).
 exporting.install(admin.site, ["estates", "lanes", "governance"])
@@ -44,10 +40,10 @@ urlpatterns = [
     # For load balancers; no language, no redirect to HTTPS (settings.py).
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots-txt"),
-    # Before Django's own, which it replaces: see views.preference_post.
+    # Before Django's own, which it replaces: see preferences.preference_post.
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/", include("renovation_portal.api.urls")),
+    path("api/", include("sitewide.api.urls")),
     # Like set_language, a POST that sets a cookie and goes back: one address
     # for both languages.
     path("elder-mode/", elder_mode, name="elder-mode"),
@@ -59,8 +55,9 @@ urlpatterns += i18n_patterns(
     path("", include("lanes.urls")),
     path("", include("governance.urls")),
     path("feedback/", include("governance.feedback_urls")),
-    path("case-study/", CaseStudyView.as_view(), name="case-study"),
-    path("data/", include("renovation_portal.data.urls")),
+    path("case-study/", case_study_redirect, name="case-study"),
+    path("programmes/", include("sitewide.programme_urls")),
+    path("data/", include("sitewide.data.urls")),
     prefix_default_language=False,
 )
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from staff.admin_base import StaffModelAdmin
+from renovation_portal.admin_base import StaffModelAdmin
 from staff.models import StaffAssignment
 
 
@@ -10,4 +10,10 @@ from staff.models import StaffAssignment
 class StaffAssignmentAdmin(StaffModelAdmin):
     list_display = ["user"]
     search_fields = ["user__username"]
-    autocomplete_fields = ["user", "subdistricts", "communities", "estates"]
+    autocomplete_fields = [
+        "user",
+        "districts",
+        "subdistricts",
+        "communities",
+        "estates",
+    ]

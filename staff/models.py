@@ -23,7 +23,8 @@ from renovation_portal.models import TimeStampedModel
 
 
 class StaffAssignment(TimeStampedModel):
-    """The subdistricts, communities and compounds a member of staff acts on.
+    """The districts, subdistricts, communities and compounds a member of
+    staff acts on.
 
     What they may do there comes from their group (``manage.py setup_roles``);
     a quality supervisor names the compounds they supervise.
@@ -34,6 +35,16 @@ class StaffAssignment(TimeStampedModel):
         models.CASCADE,
         related_name="staff_assignment",
         verbose_name=_("user"),
+    )
+    districts = models.ManyToManyField(
+        estate_models.District,
+        blank=True,
+        related_name="staff_assignments",
+        verbose_name=_("districts and counties"),
+        help_text=_(
+            "Everything in these districts or counties: for the staff of a "
+            "district- or county-level programme."
+        ),
     )
     subdistricts = models.ManyToManyField(
         estate_models.Subdistrict,
@@ -68,33 +79,6 @@ class StaffAssignment(TimeStampedModel):
         return str(self.user)
 
 
-class ImportClaim(models.Model):
-    """One row per stored upload applied (estates/importing/views.py).
-
-    Applying inserts the claim in the import's own transaction: a second
-    "apply" of the same preview, even at the same moment, waits on the unique
-    file name and then fails to insert it, and is told the import was already
-    applied. A refused import rolls its claim back with everything else.
-    """
-
-    file = models.CharField(_("stored file"), max_length=200, unique=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("user"),
-    )
-    claimed_at = models.DateTimeField(_("applied"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("import claim")
-        verbose_name_plural = _("import claims")
-
-    def __str__(self):
-        return self.file
-
-
 HISTORY_EXCLUDED_MODELS = {
     governance.FeedbackContact,
     governance.FeedbackStatusChange,
@@ -117,7 +101,13 @@ HISTORY_MODELS = [
     estate_models.Honour,
     estate_models.Facility,
     estate_models.Photo,
-    estate_models.ProgrammeFact,
+    estate_models.Programme,
+    estate_models.ProgrammeSource,
+    estate_models.ProgrammeBatch,
+    estate_models.ProgrammeFigure,
+    estate_models.ProgrammeMembership,
+    estate_models.ProgrammePillar,
+    estate_models.CaseStudySection,
     estate_models.Procedure,
     estate_models.StepTemplate,
     estate_models.Step,

@@ -1,4 +1,4 @@
-"""The four staff roles as Django groups with their model permissions.
+"""The staff roles as Django groups with their model permissions.
 
 Where a role applies comes from each user's StaffAssignment (:mod:`staff.scopes`);
 what it may do there is set here. Residents' contact details
@@ -15,6 +15,9 @@ from django.db import transaction
 from staff.scopes import SCOPES
 
 SUBDISTRICT_ADMINISTRATOR = "subdistrict administrator"
+# The same rights over a district's or county's records, for the staff of a
+# district- or county-level programme (their assignment names the district).
+DISTRICT_ADMINISTRATOR = "district administrator"
 COMMUNITY_STAFF = "community staff"
 QUALITY_SUPERVISOR = "quality supervisor"
 VIEWER = "viewer"
@@ -40,6 +43,8 @@ COMMUNITY_RECORDS = [
     "governance.Organisation",
     "governance.MediationCase",
     "governance.Survey",
+    # Putting the office's compounds into a programme and batch.
+    "estates.ProgrammeMembership",
 ]
 # Looked up while keeping those records (a compound's community, its property
 # company, the procedure its steps follow).
@@ -53,6 +58,9 @@ COMMUNITY_LOOKUPS = [
     "estates.MergedCourtyard",
     "estates.Procedure",
     "estates.StepTemplate",
+    "estates.Programme",
+    "estates.ProgrammeBatch",
+    "estates.ProgrammeSource",
 ]
 # Feedback is submitted only by residents; staff triage it (change), never add.
 FEEDBACK = "governance.Feedback"
@@ -81,13 +89,15 @@ def role_permissions() -> dict[str, list[tuple[str, str]]]:
         return pairs
 
     portal = _portal_models()
+    administrator = [
+        *grant([m for m in portal if m not in {FEEDBACK, SURVEY_ANSWERS}], ALL),
+        *grant([FEEDBACK], ("change", "view")),
+        *grant([SURVEY_ANSWERS], VIEW),
+        ("staff", "revert_history"),
+    ]
     return {
-        SUBDISTRICT_ADMINISTRATOR: [
-            *grant([m for m in portal if m not in {FEEDBACK, SURVEY_ANSWERS}], ALL),
-            *grant([FEEDBACK], ("change", "view")),
-            *grant([SURVEY_ANSWERS], VIEW),
-            ("staff", "revert_history"),
-        ],
+        SUBDISTRICT_ADMINISTRATOR: administrator,
+        DISTRICT_ADMINISTRATOR: administrator,
         COMMUNITY_STAFF: [
             *grant(COMMUNITY_RECORDS, ALL),
             *grant([*COMMUNITY_LOOKUPS, SURVEY_ANSWERS, INSPECTIONS], VIEW),
@@ -105,7 +115,7 @@ def role_permissions() -> dict[str, list[tuple[str, str]]]:
 
 @transaction.atomic
 def roles_setup() -> dict[str, int]:
-    """Create the four groups and set their permissions to exactly those of
+    """Create the groups and set their permissions to exactly those of
     :func:`role_permissions`; running it again changes nothing. Returns the
     number of permissions of each group."""
     result = {}

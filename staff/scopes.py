@@ -1,8 +1,9 @@
 """Which rows a member of staff may act on (issue 6, item 1).
 
-Every portal model is reached from a subdistrict, a community or an estate by a
-lookup path. A user's :class:`~staff.models.StaffAssignment` names the
-subdistricts, communities and estates they work on; a row is in their scope when
+Every portal model is reached from a district, a subdistrict, a community or
+an estate by a lookup path. A user's :class:`~staff.models.StaffAssignment`
+names the districts (or counties), subdistricts, communities and estates they
+work on; a row is in their scope when
 any of its paths leads to one of them. What they may *do* with a row in scope
 comes from their group's model permissions (:mod:`staff.roles`).
 
@@ -18,19 +19,39 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Q
 
+Paths = str | tuple[str, ...] | None
+
+
+def _as_tuple(paths: Paths) -> tuple[str, ...]:
+    if not paths:
+        return ()
+    return (paths,) if isinstance(paths, str) else paths
+
 
 @dataclass(frozen=True)
 class Scope:
-    """Lookup paths from a model to the subdistrict, community and estate it
-    belongs to; ``None`` where there is no such path. ``shared`` rows (a default
-    template) are in everyone's scope; ``everywhere`` models (property companies,
-    serving compounds in many subdistricts) are not scoped at all."""
+    """Lookup paths from a model to the district, subdistrict, community and
+    estate it belongs to; ``None`` where there is no such path. Without its own
+    ``district`` paths a model reaches its district through its subdistrict.
+    ``shared`` rows (a default template) are in everyone's scope;
+    ``everywhere`` models (property companies, serving compounds in many
+    subdistricts) are not scoped at all."""
 
-    subdistrict: str | tuple[str, ...] | None = None
-    community: str | tuple[str, ...] | None = None
-    estate: str | tuple[str, ...] | None = None
+    subdistrict: Paths = None
+    community: Paths = None
+    estate: Paths = None
+    district: Paths = None
     shared: Q | None = None
     everywhere: bool = False
+
+    @property
+    def district_paths(self) -> tuple[str, ...]:
+        if self.district:
+            return _as_tuple(self.district)
+        return tuple(
+            "district" if path == "pk" else f"{path}__district"
+            for path in _as_tuple(self.subdistrict)
+        )
 
 
 _ESTATE = Scope(
@@ -44,13 +65,31 @@ def _through(prefix: str, scope: Scope) -> Scope:
     def join(path):
         return f"{prefix}__{path}" if path else None
 
+    def join_all(paths):
+        joined = tuple(join(path) for path in _as_tuple(paths))
+        return joined or None
+
     return Scope(
-        subdistrict=join(scope.subdistrict),
-        community=join(scope.community),
-        estate=join(scope.estate),
+        subdistrict=join_all(scope.subdistrict),
+        community=join_all(scope.community),
+        estate=join_all(scope.estate),
+        district=join_all(scope.district),
     )
 
 
+# A programme is kept by the staff of its authority's place: a subdistrict's
+# programme by that subdistrict's, a district's or county's by theirs. A
+# community's staff reach the programmes of the places above them (their roles
+# let them view those and put their compounds in them, not edit them).
+_PROGRAMME = Scope(
+    subdistrict="subdistrict",
+    district=("district", "subdistrict__district"),
+    community=(
+        "subdistrict__communities",
+        "district__subdistricts__communities",
+        "covers__communities",
+    ),
+)
 _FEEDBACK = _ESTATE
 _LANE = Scope(
     subdistrict="subdistrict", community="estates__community", estate="estates"
@@ -60,16 +99,19 @@ _COUNCIL = Scope(subdistrict="subdistrict", community="community", estate="estat
 SCOPES: dict[str, Scope] = {
     # Places: each sees its own subtree; ancestors are reachable from below.
     "estates.Province": Scope(
+        district="cities__districts",
         subdistrict="cities__districts__subdistricts",
         community="cities__districts__subdistricts__communities",
         estate="cities__districts__subdistricts__communities__estates",
     ),
     "estates.City": Scope(
+        district="districts",
         subdistrict="districts__subdistricts",
         community="districts__subdistricts__communities",
         estate="districts__subdistricts__communities__estates",
     ),
     "estates.District": Scope(
+        district="pk",
         subdistrict="subdistricts",
         community="subdistricts__communities",
         estate="subdistricts__communities__estates",
@@ -97,7 +139,24 @@ SCOPES: dict[str, Scope] = {
         subdistrict="subdistrict", community="community", estate="estate"
     ),
     "estates.Photo": _ESTATE,
-    "estates.ProgrammeFact": Scope(subdistrict="subdistrict"),
+    "estates.Programme": _PROGRAMME,
+    "estates.ProgrammeSource": _through("programme", _PROGRAMME),
+    "estates.ProgrammeBatch": _through("programme", _PROGRAMME),
+    "estates.ProgrammeFigure": _through("programme", _PROGRAMME),
+    "estates.ProgrammePillar": _through("programme", _PROGRAMME),
+    "estates.CaseStudySection": _through("programme", _PROGRAMME),
+    # A compound's clerks may put it into a programme of a place above theirs;
+    # the programme's own staff keep its whole list.
+    "estates.ProgrammeMembership": Scope(
+        subdistrict=("programme__subdistrict", "estate__community__subdistrict"),
+        district=(
+            "programme__district",
+            "programme__subdistrict__district",
+            "estate__community__subdistrict__district",
+        ),
+        community="estate__community",
+        estate="estate",
+    ),
     "estates.Procedure": Scope(
         subdistrict="subdistricts", shared=Q(is_default_template=True)
     ),
@@ -157,6 +216,7 @@ class Reach:
     subdistricts: frozenset[int]
     communities: frozenset[int]
     estates: frozenset[int]
+    districts: frozenset[int] = frozenset()
 
 
 def reach_of(user) -> Reach:
@@ -168,7 +228,7 @@ def reach_of(user) -> Reach:
 
     assignment = (
         StaffAssignment.objects.filter(user=user)
-        .prefetch_related("subdistricts", "communities", "estates")
+        .prefetch_related("districts", "subdistricts", "communities", "estates")
         .first()
         if user.is_authenticated
         else None
@@ -180,6 +240,7 @@ def reach_of(user) -> Reach:
             frozenset(s.pk for s in assignment.subdistricts.all()),
             frozenset(c.pk for c in assignment.communities.all()),
             frozenset(e.pk for e in assignment.estates.all()),
+            frozenset(d.pk for d in assignment.districts.all()),
         )
     user._staff_reach = reach
     return reach
@@ -196,13 +257,14 @@ def in_scope_q(model: type[models.Model], user) -> Q | None:
     reach = reach_of(user)
     condition = Q(pk__in=[])
     for paths, ids in (
+        (scope.district_paths, reach.districts),
         (scope.subdistrict, reach.subdistricts),
         (scope.community, reach.communities),
         (scope.estate, reach.estates),
     ):
         if not paths or not ids:
             continue
-        for path in (paths,) if isinstance(paths, str) else paths:
+        for path in _as_tuple(paths):
             condition |= Q(**{f"{path}__in": sorted(ids)})
     if scope.shared is not None:
         condition |= scope.shared

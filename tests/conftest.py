@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from renovation_portal import page_cache
-from renovation_portal.synthetic import PRESENT_CACHE_KEY
+from sitewide.synthetic import PRESENT_CACHE_KEY
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow
 # ORM calls from it (STYLE.md "Known traps").

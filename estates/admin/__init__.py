@@ -3,6 +3,6 @@
 Importing the modules registers their ModelAdmins with the default site.
 """
 
-from . import estates, facilities, inspections, places, progress
+from . import estates, facilities, inspections, places, programmes, progress
 
-__all__ = ["estates", "facilities", "inspections", "places", "progress"]
+__all__ = ["estates", "facilities", "inspections", "places", "programmes", "progress"]

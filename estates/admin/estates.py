@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from renovation_portal.admin import (
     BilingualModelAdmin,
+    BilingualTabularInline,
     annotated_column,
     columns,
     fieldset,
@@ -25,12 +26,25 @@ from ..models import (
     Honour,
     MergedCourtyard,
     Procedure,
+    ProgrammeMembership,
     PropertyCompany,
 )
 from ..services import FINISHED, estate_refresh_stage, estate_steps_create
 from .checklist import checklist_view
 from .facilities import PhotoInline
 from .progress import FundingInline, NoticeInline, StepInline, WorksItemInline
+
+
+class MembershipInline(BilingualTabularInline):
+    """The programmes the compound is in; programmes and batches are found by
+    typing, since a country's worth would not fit a menu."""
+
+    model = ProgrammeMembership
+    fields = ["programme", "batch", "reported_stage", "reported_on", "source"]
+    autocomplete_fields = ["programme", "batch", "source"]
+    verbose_name = _("programme this compound is in")
+    verbose_name_plural = _("programmes this compound is in")
+
 
 # The keys Estate.save() computes from the names and aliases; a resident's or
 # clerk's query is normalised the same way (renovation_portal.search).
@@ -174,7 +188,14 @@ class EstateAdmin(BilingualModelAdmin):
             _("Record"), Estate, ("created_at", "updated_at"), classes=["collapse"]
         ),
     ]
-    inlines = [StepInline, WorksItemInline, FundingInline, NoticeInline, PhotoInline]
+    inlines = [
+        MembershipInline,
+        StepInline,
+        WorksItemInline,
+        FundingInline,
+        NoticeInline,
+        PhotoInline,
+    ]
     actions = ["create_default_steps"]
     change_form_template = "admin/estates/estate/change_form.html"
 

@@ -12,7 +12,7 @@ from renovation_portal.admin import (
 )
 
 from ..forms import PhotoForm
-from ..models import Estate, Facility, Photo, ProgrammeFact
+from ..models import Estate, Facility, Photo
 
 
 @admin.register(Facility)
@@ -96,33 +96,3 @@ class PhotoAdmin(BilingualModelAdmin):
     @admin.display(description=_("preview"))
     def preview(self, obj):
         return _thumbnail(obj)
-
-
-@admin.register(ProgrammeFact)
-class ProgrammeFactAdmin(BilingualModelAdmin):
-    list_display = [
-        "position",
-        *columns(ProgrammeFact, "label"),
-        "qualifier",
-        "value",
-        "unit_zh_hans",
-        "subdistrict",
-        "key",
-    ]
-    list_display_links = ["position", "label_zh_hans"]
-    list_filter = ["subdistrict", "qualifier"]
-    list_select_related = ["subdistrict"]
-    autocomplete_fields = ["subdistrict"]
-    search_fields = [*columns(ProgrammeFact, "label", "note"), "key", "source"]
-    ordering = ["subdistrict__name_zh_hans", "position", "key"]
-    fieldsets = [
-        fieldset(None, ProgrammeFact, ("subdistrict", "key", "position"), "label"),
-        fieldset(
-            _("Figure"),
-            ProgrammeFact,
-            ("qualifier", "value"),
-            "unit",
-            description=_("Leave the value empty when the source does not give it."),
-        ),
-        fieldset(_("Source"), ProgrammeFact, "source", "note"),
-    ]

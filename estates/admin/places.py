@@ -27,16 +27,20 @@ class PlaceAdmin(BilingualModelAdmin):
     """The levels above a community differ only in their parent."""
 
     parent: str | None = None
+    # What the place is called (区 / 县 …), where the level has kinds.
+    kind: list[str] = []
 
     def __init__(self, model, admin_site):
         parent = [self.parent] if self.parent else []
-        self.list_display = [*columns(model, "name"), "code", *parent]
-        self.list_filter = parent
+        self.list_display = [*columns(model, "name"), *self.kind, "code", *parent]
+        self.list_filter = [*self.kind, *parent]
         self.list_select_related = parent
         self.autocomplete_fields = parent
         self.search_fields = [*columns(model, "name"), "code", "slug"]
         self.ordering = ["name_zh_hans"]
-        self.fieldsets = [fieldset(None, model, "name", *parent, "slug", "code")]
+        self.fieldsets = [
+            fieldset(None, model, "name", *self.kind, *parent, "slug", "code")
+        ]
         super().__init__(model, admin_site)
 
 
@@ -53,11 +57,13 @@ class CityAdmin(PlaceAdmin):
 @admin.register(District)
 class DistrictAdmin(PlaceAdmin):
     parent = "city"
+    kind = ["kind"]
 
 
 @admin.register(Subdistrict)
 class SubdistrictAdmin(PlaceAdmin):
     parent = "district"
+    kind = ["kind"]
 
 
 class ChecklistInline(BilingualTabularInline):

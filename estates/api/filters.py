@@ -15,9 +15,51 @@ from estates.models import (
     MergedCourtyard,
     Notice,
     NoticeKind,
+    Programme,
     Stage,
 )
+from estates.selectors.programmes import programme_area_q
 from renovation_portal.api.filters import HasCoordinatesFilter, slug_filter, year_filter
+
+
+class ProgrammeAreaFilter(django_filters.CharFilter):
+    """``?programme=<slug>``: records in the programme's area (the
+    subdistricts it covers), reached through ``path``; an unknown programme
+    matches nothing."""
+
+    def __init__(self, path: str = "subdistrict", **kwargs):
+        self.path = path
+        kwargs.setdefault("label", _("Programme"))
+        kwargs.setdefault("max_length", 80)
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        programme = Programme.objects.filter(slug=value).first()
+        if programme is None:
+            return qs.none()
+        return qs.filter(programme_area_q(programme, self.path))
+
+
+class ProgrammeFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(
+        method="in_year",
+        min_value=1949,
+        max_value=2100,
+        label=_("Runs in this year"),
+    )
+    district = slug_filter("district", _("District or county"))
+
+    class Meta:
+        model = Programme
+        fields = ["year", "district"]
+
+    def in_year(self, queryset, name, value):
+        return queryset.filter(
+            Q(start_year__isnull=True) | Q(start_year__lte=value),
+            Q(end_year__isnull=True) | Q(end_year__gte=value),
+        )
 
 
 class EstateFilter(django_filters.FilterSet):
@@ -41,6 +83,12 @@ class EstateFilter(django_filters.FilterSet):
     has_coordinates = HasCoordinatesFilter()
     property_company = slug_filter("property_company", _("Property company"))
     courtyard = slug_filter("courtyard", _("Merged courtyard"))
+    programme = django_filters.CharFilter(
+        field_name="memberships__programme__slug",
+        label=_("Programme"),
+        max_length=80,
+        distinct=True,
+    )
     # The lanes app declares the relation; filtering by its name needs no import.
     lane = django_filters.CharFilter(
         field_name="lanes__slug", label=_("Lane"), max_length=80, distinct=True
@@ -58,24 +106,27 @@ class EstateFilter(django_filters.FilterSet):
             "property_company",
             "courtyard",
             "lane",
+            "programme",
         ]
 
 
 class CommunityFilter(django_filters.FilterSet):
     subdistrict = slug_filter("subdistrict", _("Subdistrict"))
+    programme = ProgrammeAreaFilter()
 
     class Meta:
         model = Community
-        fields = ["subdistrict"]
+        fields = ["subdistrict", "programme"]
 
 
 class CourtyardFilter(django_filters.FilterSet):
     community = slug_filter("community", _("Community"))
     subdistrict = slug_filter("subdistrict", _("Subdistrict"))
+    programme = ProgrammeAreaFilter()
 
     class Meta:
         model = MergedCourtyard
-        fields = ["community", "subdistrict"]
+        fields = ["community", "subdistrict", "programme"]
 
 
 class FacilityFilter(django_filters.FilterSet):
@@ -84,10 +135,18 @@ class FacilityFilter(django_filters.FilterSet):
     estate = slug_filter("estate", _("Compound"))
     courtyard = slug_filter("courtyard", _("Merged courtyard"))
     has_coordinates = HasCoordinatesFilter()
+    programme = ProgrammeAreaFilter()
 
     class Meta:
         model = Facility
-        fields = ["kind", "community", "estate", "courtyard", "has_coordinates"]
+        fields = [
+            "kind",
+            "community",
+            "estate",
+            "courtyard",
+            "has_coordinates",
+            "programme",
+        ]
 
 
 class NoticeFilter(django_filters.FilterSet):
@@ -100,10 +159,16 @@ class NoticeFilter(django_filters.FilterSet):
     starts = django_filters.DateFromToRangeFilter(
         field_name="starts_at__date", label=_("Starts between")
     )
+    programme = django_filters.CharFilter(
+        field_name="estate__memberships__programme__slug",
+        label=_("Programme"),
+        max_length=80,
+        distinct=True,
+    )
 
     class Meta:
         model = Notice
-        fields = ["estate", "community", "kind", "current", "starts"]
+        fields = ["estate", "community", "kind", "current", "starts", "programme"]
 
     def filter_current(self, queryset, name, value):
         if value is None:

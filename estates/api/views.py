@@ -5,10 +5,12 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from estates import selectors
+from estates.selectors import programmes as programme_selectors
 from renovation_portal.api.filters import names_contain
 from renovation_portal.api.viewsets import ID_PATTERN, PortalReadOnlyViewSet
 
 from . import filters, serializers
+from . import programmes as programme_serializers
 
 
 @extend_schema_view(
@@ -131,3 +133,41 @@ class NoticeViewSet(PortalReadOnlyViewSet):
 
     def search_queryset(self, queryset, text):
         return names_contain(queryset, text, "title")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List renovation programmes",
+        description=(
+            "Renovation programmes, each run by one authority over the places it "
+            "covers, with how many of their compounds the portal names."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="One renovation programme",
+        description=(
+            "A programme with its sources, batches or phases, every reported "
+            "figure (value, precision, unit, as-of date, source; null when the "
+            "source does not give it), the pillars of its model, its named "
+            "compounds by stage and the address of their list."
+        ),
+    ),
+)
+class ProgrammeViewSet(PortalReadOnlyViewSet):
+    list_serializer_class = programme_serializers.ProgrammeListSerializer
+    detail_serializer_class = programme_serializers.ProgrammeDetailSerializer
+    filterset_class = filters.ProgrammeFilter
+    ordering_fields = {
+        "position": "position",
+        "name": "name_zh_hans",
+        "start_year": "start_year",
+    }
+
+    def get_queryset(self):
+        queryset = programme_selectors.programme_with_counts()
+        if self.action == "retrieve":
+            return queryset.prefetch_related("sources", "batches", "pillars")
+        return queryset
+
+    def search_queryset(self, queryset, text):
+        return names_contain(queryset, text, "name", "short_name")

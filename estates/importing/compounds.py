@@ -8,12 +8,14 @@ from collections import defaultdict
 from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
-from renovation_portal.synthetic.writer import RowWriter
+from renovation_portal.bulk import RowWriter
 
-from ..models import Estate, EstateSearchGram
+from ..models import Estate, EstateSearchGram, Programme, ProgrammeMembership
+from ..selectors.programmes import programme_subdistricts
 from . import parsing
-from .base import Column, Importer
+from .base import CHANGE, REJECT, UNCHANGED, Column, Importer
 from .derived import Deriver, copy_grams, source_of
 from .reading import header_key
 
@@ -39,6 +41,11 @@ def _estate_columns() -> list[Column]:
                ("改造年度", "改造时间"), parsing.year),
         Column("latitude", "纬度", "Latitude", (), parsing.decimal_number),
         Column("longitude", "经度", "Longitude", (), parsing.decimal_number),
+        # Not fields of the compound: the programme (and its batch or phase)
+        # to put it in (issue 15).
+        Column("programme", "改造计划", "Programme", ("计划", "program")),
+        Column("programme_batch", "计划批次（年份或期）", "Programme batch or phase",
+               ("计划批次", "批次或期", "期次", "batch or phase", "phase")),
     ]  # fmt: skip
 
 
@@ -88,6 +95,8 @@ class EstateImporter(Importer):
     columns = _estate_columns()
     own_messages = {"name_zh_hans", "community"}
     resolved = {"community"}
+    # Columns that are not the compound's own fields.
+    extra = {"programme", "programme_batch"}
 
     def __init__(self, *, worker: bool = False, **kwargs):
         super().__init__(**kwargs)
@@ -109,16 +118,71 @@ class EstateImporter(Importer):
         tens of communities, a city hundreds."""
         found: dict[str, list] = defaultdict(list)
         scope = self.scopes["communities"].order_by()
-        for community in scope.only("pk", "name_zh_hans", "name_en", "slug"):
+        for community in scope.only(
+            "pk", "name_zh_hans", "name_en", "slug", "subdistrict_id"
+        ):
             keys = {community.name_zh_hans, community.slug, community.name_en}
             for key in {header_key(k) for k in keys if k}:
                 found[key].append(community)
         return found
 
+    def _programme(self, raw: str):
+        """The programme a cell names (its slug, Chinese or English name or
+        short name; any case, full-width or not), with its batches; None when
+        none or several match. Looked up once per distinct cell in a file."""
+        found = self.cache.setdefault("programmes", {})
+        key = header_key(raw)
+        if key not in found:
+            scope = self.scopes.get("programmes") or Programme.objects.all()
+            named = (
+                Q(slug__iexact=raw)
+                | Q(name_zh_hans=raw)
+                | Q(short_name_zh_hans=raw)
+                | Q(name_en__iexact=raw)
+                | Q(short_name_en__iexact=raw)
+            )
+            found[key] = list(scope.filter(named).prefetch_related("batches")[:2])
+        return found[key]
+
+    def _membership(self, result, values):
+        """Resolve the row's programme and batch cells into what the row
+        asks for: (programme, batch or None), or None; bad cells are reasons."""
+        raw = values.pop("programme", "") or ""
+        raw_batch = values.pop("programme_batch", "") or ""
+        if not raw:
+            if raw_batch:
+                result.reject(_("A batch or phase is given without a programme."))
+            return None
+        matches = self._programme(raw)
+        if not matches:
+            result.reject(_("Unknown programme “%(name)s”.") % {"name": raw})
+            return None
+        if len(matches) > 1:
+            result.reject(
+                _("Several programmes are called “%(name)s”.") % {"name": raw}
+            )
+            return None
+        programme = matches[0]
+        if not raw_batch:
+            return programme, None
+        batch = parsing.programme_batch(raw_batch, programme.batches.all())
+        if batch is None:
+            result.reject(
+                _("The programme “%(programme)s” has no batch or phase “%(batch)s”.")
+                % {"programme": programme.short_name, "batch": raw_batch}
+            )
+            return None
+        return programme, batch
+
     def check(self, parsed):
         if "communities" not in self.cache:
             self.cache["communities"] = self._communities()
         communities = self.cache["communities"]
+        wanted = {}
+        for result, values in parsed:
+            membership = self._membership(result, values)
+            if membership is not None:
+                wanted[result.number] = membership
         if len(parsed) == self.chunk_rows:  # more may follow: worth the worker
             self.deriver.submit(
                 [
@@ -161,6 +225,9 @@ class EstateImporter(Importer):
             {(c.pk, name) for _r, _v, name, c in resolved if name and c}
         )
 
+        held = self._memberships(
+            [matches[0].pk for matches in existing.values() if len(matches) == 1]
+        )
         for result, values, name, community in resolved:
             if community is None or not name:
                 continue
@@ -175,6 +242,63 @@ class EstateImporter(Importer):
             else:
                 estate = Estate(community=community, name_zh_hans=name)
                 self.settle(result, estate, values, existing=False)
+            self._settle_membership(result, wanted.get(result.number), held)
+
+    def _subdistrict_of(self, community_id: int) -> int | None:
+        """A community's subdistrict, from the communities read for the file
+        (every row's community is among them)."""
+        known = self.cache.get("community-subdistricts")
+        if known is None:
+            known = self.cache["community-subdistricts"] = {
+                community.pk: community.subdistrict_id
+                for found in self.cache["communities"].values()
+                for community in found
+            }
+        return known.get(community_id)
+
+    def _area(self, programme) -> set[int]:
+        """The subdistricts the programme covers, once per file."""
+        areas = self.cache.setdefault("programme-areas", {})
+        if programme.pk not in areas:
+            areas[programme.pk] = set(
+                programme_subdistricts(programme).values_list("pk", flat=True)
+            )
+        return areas[programme.pk]
+
+    def _memberships(self, estate_ids: list[int]) -> dict[tuple[int, int], object]:
+        """The programmes these compounds are in: (estate, programme) → the
+        membership, one query for the chunk."""
+        if not estate_ids:
+            return {}
+        return {
+            (m.estate_id, m.programme_id): m
+            for m in ProgrammeMembership.objects.filter(estate_id__in=estate_ids)
+        }
+
+    def _settle_membership(self, result, wanted, held) -> None:
+        """A row asking for a programme (and batch) the compound is not in yet
+        (or in another batch of) is a change, shown in the preview; the
+        membership is written with the compound (after_write)."""
+        result.membership = None
+        if wanted is None or result.action == REJECT:
+            return
+        programme, batch = wanted
+        estate = result.instance
+        if self._subdistrict_of(estate.community_id) not in self._area(programme):
+            result.reject(
+                _("The compound lies outside the places “%(programme)s” covers.")
+                % {"programme": programme.short_name}
+            )
+            return
+        current = held.get((estate.pk, programme.pk)) if estate.pk else None
+        if current is not None and (batch is None or current.batch_id == batch.pk):
+            return
+        old = _membership_text(programme, current.batch) if current else ""
+        new = _membership_text(programme, batch)
+        result.changes.append((_("Programme"), old, new))
+        result.membership = (programme, batch, current)
+        if result.action == UNCHANGED:
+            result.action = CHANGE
 
     def _existing(self, pairs: set[tuple[int, str]]) -> dict[tuple, list[Estate]]:
         """The compounds in scope by (community id, Chinese name), for these
@@ -250,6 +374,7 @@ class EstateImporter(Importer):
             estate.slug = slug
 
     def after_write(self, created, changed):
+        _write_memberships(created + changed)
         regrammed = [row.instance for row in changed if GRAM_SOURCES & set(row.fields)]
         if regrammed:
             EstateSearchGram.objects.filter(estate__in=regrammed).delete()
@@ -269,6 +394,37 @@ class EstateImporter(Importer):
             ((pk, gram) for pk, values in grams for gram in values),
             fields=("estate_id", "gram"),
         )
+
+
+def _membership_text(programme, batch) -> str:
+    if batch is None:
+        return str(programme.short_name)
+    return f"{programme.short_name} · {batch.label}"
+
+
+def _write_memberships(rows) -> None:
+    """Put the chunk's compounds into the programmes their rows name: new
+    memberships in bulk, a changed batch saved with its history."""
+    new, moved = [], []
+    for row in rows:
+        wanted = getattr(row, "membership", None)
+        if wanted is None:
+            continue
+        programme, batch, current = wanted
+        if current is None:
+            new.append(
+                ProgrammeMembership(
+                    programme=programme, estate=row.instance, batch=batch
+                )
+            )
+        else:
+            current.batch = batch
+            moved.append(current)
+    if new:
+        bulk_create_with_history(new, ProgrammeMembership)
+    for membership in moved:
+        membership.full_clean()
+        membership.save()
 
 
 def _source(values: dict) -> tuple[str, str, str, str]:

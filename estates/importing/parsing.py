@@ -114,3 +114,27 @@ def choice(text: str, lookup: dict[str, str]) -> str | None:
         raise CellError(
             _("“%(value)s” is not one of the accepted values.") % {"value": text}
         ) from None
+
+
+CHINESE_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九十")}
+YEAR_CELL = re.compile(r"^(?:year:)?(\d{4})(?:年)?(?:批次|度)?$", re.I)
+PHASE_CELL = re.compile(
+    r"^(?:phase:?|第)?([0-9]{1,2}|[一二三四五六七八九十])(?:期)?$", re.I
+)
+
+
+def programme_batch(text: str, batches):
+    """The batch of ``batches`` a cell names: a year (2019, 2019年, 2019年批次)
+    or a phase (第1期, 一期, 1期, phase 1); None when it names none of them."""
+    key = re.sub(r"\s", "", text)
+    year = YEAR_CELL.match(key)
+    phase = None if year else PHASE_CELL.match(key)
+    for batch in batches:
+        if year and batch.kind == "year" and batch.year == int(year.group(1)):
+            return batch
+        if phase and batch.kind == "phase":
+            digits = phase.group(1)
+            number = int(digits) if digits.isdigit() else CHINESE_DIGITS[digits]
+            if batch.number == number:
+                return batch
+    return None

@@ -25,6 +25,7 @@ from pathlib import PurePath
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.exceptions import NotRegistered
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -39,9 +40,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from staff.models import ImportClaim
-
-from ..models import Community, Estate, WorksItem
+from ..models import Community, Estate, ImportClaim, WorksItem
 from .importers import IMPORTERS, Importer, ImportRefused
 from .reading import MAX_BYTES, MAX_ROWS, ImportFileError
 from .template import template_workbook
@@ -78,8 +77,8 @@ class UploadForm(forms.Form):
 
 def _model_admin(site: admin.AdminSite, model):
     try:
-        return site._registry[model]
-    except KeyError:
+        return site.get_model_admin(model)
+    except NotRegistered:
         raise Http404 from None
 
 

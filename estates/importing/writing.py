@@ -33,7 +33,7 @@ from simple_history.utils import (
     get_change_reason_from_object,
 )
 
-from renovation_portal.synthetic.writer import RowWriter
+from renovation_portal.bulk import RowWriter
 
 if TYPE_CHECKING:
     import datetime

@@ -7,6 +7,7 @@ from .estates import (
     Stage,
 )
 from .facilities import Facility, FacilityKind, Photo, PhotoKind
+from .importing import ImportClaim
 from .inspections import Inspection, InspectionKind, InspectionOutcome
 from .places import (
     ChecklistCategory,
@@ -15,10 +16,30 @@ from .places import (
     Community,
     CommunityChecklistItem,
     District,
+    DistrictKind,
     Province,
     Subdistrict,
+    SubdistrictKind,
 )
-from .programme import ProgrammeFact, Qualifier
+from .programmes import (
+    FUNDING_MEASURES,
+    MEASURE_UNITS,
+    AuthorityLevel,
+    BatchKind,
+    CaseStudySection,
+    FigureSubject,
+    Measure,
+    Precision,
+    Programme,
+    ProgrammeBatch,
+    ProgrammeFigure,
+    ProgrammeMembership,
+    ProgrammePillar,
+    ProgrammeSource,
+    Register,
+    SectionKind,
+    split_keys,
+)
 from .progress import (
     DEFAULT_TIER,
     Funding,
@@ -38,6 +59,25 @@ from .progress import (
 
 __all__ = [
     "DEFAULT_TIER",
+    "FUNDING_MEASURES",
+    "MEASURE_UNITS",
+    "AuthorityLevel",
+    "BatchKind",
+    "CaseStudySection",
+    "DistrictKind",
+    "FigureSubject",
+    "Measure",
+    "Precision",
+    "Programme",
+    "ProgrammeBatch",
+    "ProgrammeFigure",
+    "ProgrammeMembership",
+    "ProgrammePillar",
+    "ProgrammeSource",
+    "Register",
+    "SectionKind",
+    "SubdistrictKind",
+    "split_keys",
     "ChecklistCategory",
     "ChecklistStatus",
     "City",
@@ -51,6 +91,7 @@ __all__ = [
     "Funding",
     "FundingSource",
     "Honour",
+    "ImportClaim",
     "Inspection",
     "InspectionKind",
     "InspectionOutcome",
@@ -60,10 +101,8 @@ __all__ = [
     "Photo",
     "PhotoKind",
     "Procedure",
-    "ProgrammeFact",
     "PropertyCompany",
     "Province",
-    "Qualifier",
     "Stage",
     "Step",
     "StepDocument",

@@ -188,7 +188,20 @@ class Estate(SlugFromNameMixin, TimeStampedModel):
         blank=True,
         editable=False,
         db_index=True,
-        help_text=_("Derived from the estate's steps; NULL while it has none."),
+        help_text=_(
+            "Derived from the estate's steps; while it has none, the stage a "
+            "programme's source reported (see the date); otherwise NULL."
+        ),
+    )
+    stage_reported_on = models.DateField(
+        _("stage reported on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Set when the stage is not the steps' but a programme's source's, "
+            "as of this date."
+        ),
     )
     property_company = models.ForeignKey(
         PropertyCompany,

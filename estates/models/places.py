@@ -55,7 +55,28 @@ class City(Place):
         ]
 
 
+class DistrictKind(models.TextChoices):
+    """What a district-level place is called (GLOSSARY: 区 / 县 / 自治县)."""
+
+    DISTRICT = "district", _("district")
+    COUNTY = "county", _("county")
+    AUTONOMOUS_COUNTY = "autonomous_county", _("autonomous county")
+    COUNTY_CITY = "county_city", _("county-level city")
+
+
+class SubdistrictKind(models.TextChoices):
+    SUBDISTRICT = "subdistrict", _("subdistrict")
+    TOWN = "town", _("town")
+    TOWNSHIP = "township", _("township")
+
+
 class District(Place):
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=DistrictKind.choices,
+        default=DistrictKind.DISTRICT,
+    )
     city = models.ForeignKey(
         City, models.PROTECT, related_name="districts", verbose_name=_("city")
     )
@@ -72,6 +93,12 @@ class District(Place):
 
 
 class Subdistrict(Place):
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=SubdistrictKind.choices,
+        default=SubdistrictKind.SUBDISTRICT,
+    )
     district = models.ForeignKey(
         District,
         models.PROTECT,

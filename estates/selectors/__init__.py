@@ -8,6 +8,7 @@ from .estates import (
     RECENT_MEETINGS,
     STEP_FINISHED,
     ChecklistRow,
+    EstateProgramme,
     Group,
     StageGroup,
     community_checklist,
@@ -20,14 +21,14 @@ from .estates import (
     estate_funding,
     estate_list,
     estate_photos_by_kind,
+    estate_programmes,
     estate_timeline,
     estate_works_by_tier,
     facility_list,
     notice_list,
-    programme_facts,
     stage_state,
 )
-from .programme import (
+from .overview import (
     ESTATE_MAP_FIELDS,
     FACILITY_MAP_FIELDS,
     LOCATED,
@@ -43,7 +44,6 @@ from .programme import (
     located,
     located_places,
     notices_recently_updated,
-    programme_fact_index,
 )
 from .search import (
     MAX_QUERY_LENGTH,
@@ -91,7 +91,7 @@ __all__ = [
     "located",
     "located_places",
     "notices_recently_updated",
-    "programme_fact_index",
-    "programme_facts",
+    "EstateProgramme",
+    "estate_programmes",
     "stage_state",
 ]

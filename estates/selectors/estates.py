@@ -10,9 +10,14 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, JSONObject
+from django.urls import reverse
 from django.utils import timezone
 
-from renovation_portal.translation import CONTENT_LANGUAGES, column
+from renovation_portal.translation import (
+    CONTENT_LANGUAGES,
+    active_content_language,
+    column,
+)
 
 from ..models import (
     ChecklistCategory,
@@ -25,7 +30,8 @@ from ..models import (
     Notice,
     Photo,
     PhotoKind,
-    ProgrammeFact,
+    ProgrammeBatch,
+    ProgrammeMembership,
     Stage,
     Step,
     StepStatus,
@@ -41,12 +47,6 @@ from ..models import (
 def estate_list() -> QuerySet[Estate]:
     return Estate.objects.select_related("community", "property_company").order_by(
         "name_zh_hans", "pk"
-    )
-
-
-def programme_facts() -> QuerySet[ProgrammeFact]:
-    return ProgrammeFact.objects.select_related("subdistrict").order_by(
-        "subdistrict", "position"
     )
 
 
@@ -134,6 +134,102 @@ def _funding_rows() -> Subquery:
     )
 
 
+def _programme_rows() -> Subquery:
+    """The programmes an estate is in, with its batch and the stage their
+    source reported, as one JSON value of the estate's own row (no query of
+    their own on the estate page)."""
+    entry = JSONObject(
+        slug="programme__slug",
+        position="programme__position",
+        batch_kind="batch__kind",
+        batch_year="batch__year",
+        batch_number="batch__number",
+        reported_stage="reported_stage",
+        reported_on=Cast("reported_on", models.CharField()),
+        **{
+            f"name_{code.replace('-', '_')}": f"programme__{column('short_name', code)}"
+            for code in CONTENT_LANGUAGES
+        },
+    )
+    return Subquery(
+        ProgrammeMembership.objects.filter(estate=OuterRef("pk"))
+        .order_by()
+        .values("estate")
+        .annotate(rows=JSONRows(entry))
+        .values("rows")
+    )
+
+
+@dataclass(frozen=True)
+class EstateProgramme:
+    """A programme a compound is in, as its page names it."""
+
+    slug: str
+    name: str
+    name_zh: str
+    position: int
+    batch: str
+    reported_stage: str | None
+    reported_on: datetime.date | None
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:programme-detail", kwargs={"slug": self.slug})
+
+
+def estate_programmes(*, estate: Estate) -> list[EstateProgramme]:
+    """The programmes the estate is in, in the programmes' order.
+
+    Reads the ``programme_rows`` that :func:`estate_detail` adds (no query);
+    queries only for an estate fetched some other way."""
+    rows = getattr(estate, "programme_rows", None)
+    if not hasattr(estate, "programme_rows"):
+        rows = [
+            {
+                "slug": m.programme.slug,
+                "position": m.programme.position,
+                "batch_kind": m.batch.kind if m.batch else None,
+                "batch_year": m.batch.year if m.batch else None,
+                "batch_number": m.batch.number if m.batch else None,
+                "reported_stage": m.reported_stage,
+                "reported_on": m.reported_on.isoformat() if m.reported_on else None,
+                **{
+                    f"name_{code.replace('-', '_')}": getattr(
+                        m.programme, column("short_name", code)
+                    )
+                    for code in CONTENT_LANGUAGES
+                },
+            }
+            for m in estate.memberships.select_related("programme", "batch")
+        ]
+    language = active_content_language().replace("-", "_")
+    result = []
+    for row in rows or []:
+        batch = ""
+        if row["batch_kind"]:
+            batch = ProgrammeBatch(
+                kind=row["batch_kind"],
+                year=row["batch_year"],
+                number=row["batch_number"],
+            ).label
+        reported_on = row["reported_on"]
+        result.append(
+            EstateProgramme(
+                slug=row["slug"],
+                name=row[f"name_{language}"] or row["name_zh_hans"],
+                name_zh=row["name_zh_hans"],
+                position=row["position"],
+                batch=str(batch),
+                reported_stage=row["reported_stage"],
+                reported_on=(
+                    datetime.date.fromisoformat(reported_on[:10])
+                    if reported_on
+                    else None
+                ),
+            )
+        )
+    return sorted(result, key=lambda item: (item.position, item.name_zh))
+
+
 def estate_funding(*, estate: Estate) -> list[Funding]:
     """The estate's funding entries in the order of their sources.
 
@@ -191,7 +287,7 @@ def estate_detail(*, now: datetime.datetime | None = None) -> QuerySet[Estate]:
         Estate.objects.select_related(
             "community__subdistrict", "property_company", "courtyard"
         )
-        .annotate(funding_rows=_funding_rows())
+        .annotate(funding_rows=_funding_rows(), programme_rows=_programme_rows())
         .prefetch_related(*prefetches)
     )
 

@@ -54,8 +54,8 @@ def estate_search(
     """Estates whose name, alias, English name or address matches ``query``.
 
     The query is folded like the stored keys (renovation_portal.search), so
-    ``九大``, ``jiudayuan``, ``jiu da yuan``, ``Jiǔdàyuàn``, ``ＪＤＹ`` and ``jdy`` all
-    find 九大院. Best matches come first: a whole key, then the start of a key,
+    ``幸福``, ``xingfuli``, ``xing fu li``, ``Xìngfúlǐ``, ``ＸＦＬ`` and ``xfl`` all
+    find 幸福里. Best matches come first: a whole key, then the start of a key,
     then anywhere in a key, then the address; then by name. The ranking is a
     database annotation (``search_rank``), so the result paginates. An empty
     query filters nothing. Plain ``LIKE`` only, so it runs on SQLite and

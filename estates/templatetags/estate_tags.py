@@ -9,7 +9,10 @@ from urllib.parse import urlencode
 from django import template
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from estates.models import Stage
 from estates.models.estates import STAGE_ORDER
@@ -20,13 +23,23 @@ register = template.Library()
 
 
 @register.simple_tag
-def estate_stage(stage: str | None) -> str:
+def estate_stage(stage: str | None, reported_on=None) -> str:
     """The five stages at a glance: marks for done/current/upcoming, and text.
 
     The marks differ in shape, not only in colour, and are hidden from screen
-    readers, which read the sentence beside them.
+    readers, which read the sentence beside them. ``reported_on``: the stage
+    is not the steps' but what a programme's source reported on that date,
+    and the glance says so.
     """
-    return _stage_glance(stage, get_language())
+    glance = _stage_glance(stage, get_language())
+    if stage and reported_on:
+        return format_html(
+            '{}<small class="stage-reported">{}</small>',
+            glance,
+            _("as its programme’s source reported on %(date)s")
+            % {"date": date_format(reported_on, "DATE_FORMAT")},
+        )
+    return glance
 
 
 # Six stages (five and "not disclosed") in two languages: each glance is

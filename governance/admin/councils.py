@@ -17,6 +17,7 @@ from governance.models import (
     OrganisationKind,
     Practice,
 )
+from renovation_portal.access import scoped
 from renovation_portal.admin import (
     BilingualModelAdmin,
     BilingualTabularInline,
@@ -25,7 +26,6 @@ from renovation_portal.admin import (
     fieldset,
     related_count,
 )
-from staff.scopes import scoped
 
 
 class MeetingInline(BilingualTabularInline):
@@ -296,16 +296,16 @@ class PracticeAdmin(BilingualModelAdmin):
     list_display = [
         "position",
         *columns(Practice, "name"),
-        "integration",
+        "pillar",
         "subdistrict",
     ]
     list_display_links = ["position", "name_zh_hans"]
-    list_filter = ["integration", "subdistrict"]
-    list_select_related = ["subdistrict"]
-    autocomplete_fields = ["subdistrict"]
+    list_filter = ["subdistrict"]
+    list_select_related = ["subdistrict", "pillar"]
+    autocomplete_fields = ["subdistrict", "pillar"]
     search_fields = columns(Practice, "name", "summary")
-    ordering = ["integration", "position"]
+    ordering = ["pillar__programme__position", "pillar__position", "position"]
     fieldsets = [
-        fieldset(None, Practice, ("subdistrict", "integration", "position"), "name"),
+        fieldset(None, Practice, ("subdistrict", "pillar", "position"), "name"),
         fieldset(_("Summary"), Practice, "summary"),
     ]

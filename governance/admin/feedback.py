@@ -30,8 +30,8 @@ from governance.models import (
     FeedbackStatusChange,
 )
 from governance.models.participation import REPLY_MAX_LENGTH
-from staff.admin_base import StaffModelAdmin
-from staff.selectors import staff_for_estate
+from renovation_portal.access import staff_for_estate
+from renovation_portal.admin_base import StaffModelAdmin
 
 CONTACT_PERMISSION = "governance.view_feedback_contact"
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from estates.models import Estate
 from governance import selectors
 from governance.models import SURVEY_STAGES, Survey, SurveyResponse
-from staff.admin_base import StaffAdminMixin, StaffModelAdmin
+from renovation_portal.admin_base import StaffAdminMixin, StaffModelAdmin
 
 
 @admin.register(Survey)

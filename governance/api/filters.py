@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from estates.api.filters import ProgrammeAreaFilter
 from governance.models import (
     Council,
     CouncilLevel,
@@ -17,16 +18,18 @@ from renovation_portal.api.filters import slug_filter
 
 
 class CouncilFilter(django_filters.FilterSet):
+    programme = ProgrammeAreaFilter()
     level = django_filters.ChoiceFilter(choices=CouncilLevel.choices, label=_("Level"))
     community = slug_filter("community", _("Community"))
     estate = slug_filter("estates", _("Compound"))
 
     class Meta:
         model = Council
-        fields = ["level", "community", "estate"]
+        fields = ["level", "community", "estate", "programme"]
 
 
 class MeetingFilter(django_filters.FilterSet):
+    programme = ProgrammeAreaFilter("council__subdistrict")
     council = slug_filter("council", _("Council"))
     community = slug_filter("council__community", _("Community"))
     kind = django_filters.ChoiceFilter(choices=MeetingKind.choices, label=_("Kind"))
@@ -36,10 +39,11 @@ class MeetingFilter(django_filters.FilterSet):
 
     class Meta:
         model = Meeting
-        fields = ["council", "community", "kind", "held"]
+        fields = ["council", "community", "kind", "held", "programme"]
 
 
 class OrganisationFilter(django_filters.FilterSet):
+    programme = ProgrammeAreaFilter()
     kind = django_filters.ChoiceFilter(
         choices=OrganisationKind.choices, label=_("Kind")
     )
@@ -48,4 +52,4 @@ class OrganisationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Organisation
-        fields = ["kind", "community", "courtyard"]
+        fields = ["kind", "community", "courtyard", "programme"]

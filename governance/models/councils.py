@@ -4,7 +4,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from estates.models import Community, Estate, MergedCourtyard, Subdistrict
+from estates.models import (
+    Community,
+    Estate,
+    MergedCourtyard,
+    ProgrammePillar,
+    Subdistrict,
+)
 from renovation_portal.models import SlugFromNameMixin, TimeStampedModel
 from renovation_portal.translation import BilingualField
 
@@ -307,15 +313,9 @@ class AwardGrant(TimeStampedModel):
         return f"{self.award} · {self.year}"
 
 
-class Integration(models.TextChoices):
-    BUILDINGS = "buildings", _("buildings and courtyards merged")
-    ORGANISATIONS = "organisations", _("organisations joined")
-    SERVICES = "services", _("services joined")
-    HEARTS = "hearts", _("hearts joined")
-
-
 class Practice(TimeStampedModel):
-    """A named way of working (the three lists, Red errand service …)."""
+    """A named way of working (the three lists, Red errand service …), told
+    under one pillar of its programme's model when it has one."""
 
     subdistrict = models.ForeignKey(
         Subdistrict,
@@ -323,8 +323,14 @@ class Practice(TimeStampedModel):
         related_name="practices",
         verbose_name=_("subdistrict"),
     )
-    integration = models.CharField(
-        _("integration"), max_length=16, choices=Integration.choices
+    pillar = models.ForeignKey(
+        ProgrammePillar,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="practices",
+        verbose_name=_("pillar"),
+        help_text=_("The part of a programme's model this practice belongs to."),
     )
     name = BilingualField(models.CharField(_("name"), max_length=150))
     summary = BilingualField(models.TextField(_("summary"), blank=True))
@@ -333,7 +339,7 @@ class Practice(TimeStampedModel):
     class Meta:
         verbose_name = _("practice")
         verbose_name_plural = _("practices")
-        ordering = ["integration", "position"]
+        ordering = ["pillar__programme__position", "pillar__position", "position"]
 
     def __str__(self):
         return self.name

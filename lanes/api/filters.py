@@ -5,21 +5,24 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from estates.api.filters import ProgrammeAreaFilter
 from lanes.models import Event, Lane, Recurrence, Weekday
 from renovation_portal.api.filters import HasCoordinatesFilter, slug_filter
 
 
 class LaneFilter(django_filters.FilterSet):
+    programme = ProgrammeAreaFilter()
     estate = slug_filter("estates", _("Compound beside it"))
     subdistrict = slug_filter("subdistrict", _("Subdistrict"))
     has_coordinates = HasCoordinatesFilter()
 
     class Meta:
         model = Lane
-        fields = ["estate", "subdistrict", "has_coordinates"]
+        fields = ["estate", "subdistrict", "has_coordinates", "programme"]
 
 
 class EventFilter(django_filters.FilterSet):
+    programme = ProgrammeAreaFilter()
     lane = slug_filter("lane", _("Lane"))
     facility = slug_filter("facility", _("Facility"))
     recurrence = django_filters.ChoiceFilter(
@@ -34,4 +37,4 @@ class EventFilter(django_filters.FilterSet):
 
     class Meta:
         model = Event
-        fields = ["lane", "facility", "recurrence", "weekday", "starts"]
+        fields = ["lane", "facility", "recurrence", "weekday", "starts", "programme"]

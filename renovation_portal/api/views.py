@@ -22,6 +22,7 @@ RESOURCES = {
     "organisations": "organisation",
     "facilities": "facility",
     "notices": "notice",
+    "programmes": "programme",
 }
 
 

@@ -18,6 +18,10 @@ PAGES = {
     "estate": "estates/jiudayuan/",
     "lane": "lanes/haitangshuxiang/",
     "case-study": "case-study/",
+    "programmes": "programmes/",
+    "programme": "programmes/shuangtaizi/",
+    "programme-compounds": "programmes/caidian-2022/compounds/",
+    "comparison": "programmes/compare/?p=caidian-2022&p=longsha-2022&p=xingqing-2019",
 }
 PREFIXES = ("/", "/en/")
 

@@ -174,14 +174,75 @@ class PhotoFactory(factory.django.DjangoModelFactory):
     kind = models.PhotoKind.BEFORE
 
 
-class ProgrammeFactFactory(factory.django.DjangoModelFactory):
+class ProgrammeFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = models.ProgrammeFact
+        model = models.Programme
 
+    name_zh_hans = factory.Sequence(lambda n: f"测试计划{n}")
+    name_en = factory.Sequence(lambda n: f"Test programme {n}")
+    short_name_zh_hans = factory.Sequence(lambda n: f"测试{n}")
+    short_name_en = factory.Sequence(lambda n: f"Test {n}")
+    slug = factory.Sequence(lambda n: f"test-programme-{n}")
     subdistrict = factory.SubFactory(SubdistrictFactory)
+
+
+class ProgrammeSourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ProgrammeSource
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    key = factory.Sequence(lambda n: f"s{n}")
+    title_zh_hans = factory.Sequence(lambda n: f"测试来源{n}")
+    title_en = factory.Sequence(lambda n: f"Test source {n}")
+
+
+class ProgrammeBatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ProgrammeBatch
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    kind = models.BatchKind.YEAR
+    year = factory.Sequence(lambda n: 2000 + n % 100)
+
+
+class ProgrammeFigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ProgrammeFigure
+
+    programme = factory.SubFactory(ProgrammeFactory)
     key = factory.Sequence(lambda n: f"test-figure-{n}")
     label_zh_hans = factory.Sequence(lambda n: f"测试数字{n}")
-    source = "测试来源"
+    source = factory.SubFactory(
+        ProgrammeSourceFactory, programme=factory.SelfAttribute("..programme")
+    )
+
+
+class ProgrammeMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ProgrammeMembership
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    estate = factory.SubFactory(EstateFactory)
+
+
+class ProgrammePillarFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ProgrammePillar
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    key = factory.Sequence(lambda n: f"test-pillar-{n}")
+    name_zh_hans = factory.Sequence(lambda n: f"测试支柱{n}")
+    name_en = factory.Sequence(lambda n: f"test pillar {n}")
+
+
+class CaseStudySectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.CaseStudySection
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    heading_zh_hans = factory.Sequence(lambda n: f"测试章节{n}")
+    heading_en = factory.Sequence(lambda n: f"Test section {n}")
+    position = factory.Sequence(lambda n: n)
 
 
 class InspectionFactory(factory.django.DjangoModelFactory):

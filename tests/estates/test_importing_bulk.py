@@ -30,7 +30,7 @@ from estates.importing.views import TOKEN_SALT
 from estates.models import Community, Estate, EstateSearchGram, WorksItem
 from estates.selectors.search import estate_search
 from renovation_portal.models import unique_slug
-from renovation_portal.synthetic.remove import synthetic_remove
+from sitewide.synthetic.remove import synthetic_remove
 from tests.estates.factories import CommunityFactory, EstateFactory
 
 pytestmark = pytest.mark.django_db

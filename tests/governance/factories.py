@@ -78,7 +78,6 @@ class PracticeFactory(factory.django.DjangoModelFactory):
         model = models.Practice
 
     subdistrict = factory.SubFactory(SubdistrictFactory)
-    integration = models.Integration.SERVICES
     name_zh_hans = factory.Sequence(lambda n: f"测试做法{n}")
 
 

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from governance import services
 from governance.models import Feedback, FeedbackStatus, mask_phone
 from governance.validators import normalize_phone
-from renovation_portal.data.datasets import DATASETS
+from sitewide.data.datasets import DATASETS
 from tests.estates.factories import EstateFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,6 @@ import pytest
 
 from governance.models import (
     CouncilLevel,
-    Integration,
     MediationStatus,
     MeetingKind,
     OrganisationKind,
@@ -15,7 +14,8 @@ from governance.models import (
 from tests.estates.factories import (
     EstateFactory,
     MergedCourtyardFactory,
-    ProgrammeFactFactory,
+    ProgrammeFactory,
+    ProgrammePillarFactory,
     SubdistrictFactory,
 )
 from tests.governance.factories import (
@@ -145,20 +145,6 @@ def test_council_without_meetings_says_so(client):
     assert "No meetings have been recorded yet." in response.text
 
 
-def test_council_communities_fact_is_shown_with_its_source(client):
-    ProgrammeFactFactory(
-        key="council-communities",
-        label_zh_hans="推行三级议事制度的社区",
-        value=12,
-        unit_zh_hans="个",
-        source="中国日报网 2024-10-23",
-    )
-    response = client.get(URL)
-    assert "推行三级议事制度的社区" in response.text
-    assert "12 个" in response.text
-    assert '<cite lang="zh-Hans">中国日报网 2024-10-23</cite>' in response.text
-
-
 # --- Meeting cadence ---
 
 
@@ -261,27 +247,45 @@ def test_no_awards_says_so(client):
     assert "No awards have been recorded yet." in response.text
 
 
-def test_practices_are_grouped_by_the_four_integrations(client):
-    PracticeFactory(name_zh_hans="三张清单", integration=Integration.ORGANISATIONS)
-    PracticeFactory(name_zh_hans="三合三并", integration=Integration.BUILDINGS)
+def test_practices_are_grouped_by_the_pillar_of_their_programme(client):
+    programme = ProgrammeFactory()
+    buildings = ProgrammePillarFactory(programme=programme, position=10)
+    organisations = ProgrammePillarFactory(programme=programme, position=20)
+    PracticeFactory(name_zh_hans="三张清单", pillar=organisations)
+    PracticeFactory(name_zh_hans="三合三并", pillar=buildings)
+    PracticeFactory(name_zh_hans="测试其他做法", pillar=None)
     response = client.get(EN_URL)
-    groups = response.context["integrations"]
-    assert [group.key for group in groups] == [
-        "buildings",
-        "organisations",
-        "services",
-        "hearts",
-    ]
+    groups = response.context["practice_groups"]
+    assert [group.label for group in groups] == [buildings, organisations, None]
     assert [[p.name_zh_hans for p in group.items] for group in groups] == [
         ["三合三并"],
         ["三张清单"],
-        [],
-        [],
+        ["测试其他做法"],
     ]
-    assert (
-        response.text.count("No practices have been recorded for this integration yet.")
-        == 2
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_practice_group_names_its_programme_and_pillar(client, prefix):
+    pillar = ProgrammePillarFactory(
+        programme__short_name_zh_hans="测试街道",
+        programme__short_name_en="Test Subdistrict",
+        name_zh_hans="楼院合",
+        name_en="buildings and courtyards merged",
     )
+    PracticeFactory(pillar=pillar)
+    text = client.get(f"{prefix}/governance/").text
+    programme = f'<a href="{prefix}/programmes/{pillar.programme.slug}/">'
+    if prefix:
+        assert f"{programme}Test Subdistrict</a> · buildings and courtyards" in text
+    else:
+        assert f"{programme}测试街道</a> · 楼院合" in text
+
+
+def test_practices_without_a_pillar_are_listed_last_as_other_practices(client):
+    PracticeFactory(name_en="A test practice", pillar=None)
+    text = client.get(EN_URL).text
+    practices = text[text.index('id="practices"') :]
+    assert practices.index("Other practices") < practices.index("A test practice")
 
 
 # --- Mediation ---
@@ -302,31 +306,6 @@ def test_no_mediation_cases_says_so(client):
     assert "No mediation cases have been recorded in the portal yet." in (response.text)
 
 
-def test_disputes_mediated_fact_is_shown_with_its_source(client):
-    ProgrammeFactFactory(
-        key="disputes-mediated",
-        label_zh_hans="调处各类矛盾纠纷",
-        label_en="Disputes mediated",
-        value=46,
-        unit_zh_hans="起",
-        unit_en="disputes",
-        source="中国日报网 2024-10-23",
-    )
-    response = client.get(EN_URL)
-    assert "<dt>Disputes mediated</dt>" in response.text
-    assert "46 disputes" in response.text
-    assert "中国日报网 2024-10-23" in response.text
-
-
-def test_undisclosed_fact_shows_not_disclosed(client):
-    ProgrammeFactFactory(key="disputes-mediated", value=None)
-    response = client.get(EN_URL)
-    assert (
-        '<span class="fact-value"><span class="undisclosed">not disclosed</span>'
-        in response.text
-    )
-
-
 # --- Queries ---
 
 
@@ -340,9 +319,9 @@ def test_governance_page_queries_stay_constant(
         OrganisationFactory(kind=OrganisationKind.VOLUNTEER_SUB_TEAM, parent=team)
     for award in AwardFactory.create_batch(rows):
         AwardGrantFactory(award=award, estate=EstateFactory())
-    PracticeFactory.create_batch(rows)
+    for pillar in ProgrammePillarFactory.create_batch(rows):
+        PracticeFactory(pillar=pillar)
     MediationCaseFactory.create_batch(rows)
-    ProgrammeFactFactory(key="disputes-mediated", value=46)
     with django_assert_max_num_queries(11):
         response = client.get(URL)
     assert response.status_code == HTTPStatus.OK

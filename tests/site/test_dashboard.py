@@ -11,7 +11,7 @@ from django.utils import timezone
 from estates.models import Stage, StepStatus
 from estates.services import estate_refresh_stage
 from governance.models import FeedbackReply, FeedbackStatus, MeetingKind
-from renovation_portal.dashboard import staff_dashboard
+from sitewide.dashboard import staff_dashboard
 from tests.estates.factories import (
     CommunityFactory,
     EstateFactory,
@@ -153,7 +153,7 @@ def test_dashboard_follows_the_admins_scoping(rf, superuser, monkeypatch):
     mine = _community_with_everything("测试我的社区")
     _community_with_everything("测试别的社区")
     for model in (Community, Step):
-        model_admin = admin.site._registry[model]
+        model_admin = admin.site.get_model_admin(model)
         original = type(model_admin).get_queryset
         field = "pk" if model is Community else "estate__community"
 

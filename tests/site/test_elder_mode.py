@@ -95,7 +95,7 @@ def test_elder_toggle_is_a_real_form_that_works_without_javascript(client):
 
 
 def test_elder_toggle_carries_no_per_visitor_token_so_pages_can_be_cached(client):
-    # The toggle is checked by its Origin instead (views.preference_post).
+    # The toggle is checked by its Origin instead (preferences.preference_post).
     text = client.get("/").text
     assert "csrfmiddlewaretoken" not in text
 

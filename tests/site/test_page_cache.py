@@ -332,7 +332,7 @@ def test_pages_still_answer_when_the_cache_is_down(client, estate, monkeypatch):
 
 def test_synthetic_data_made_in_bulk_shows_on_cached_pages_at_once(client, estate):
     from estates.models import Estate
-    from renovation_portal.synthetic import synthetic_data_changed
+    from sitewide.synthetic import synthetic_data_changed
 
     client.get("/en/")
     # Bulk inserts send no signal; the synthetic-data commands call this.

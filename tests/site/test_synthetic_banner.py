@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from renovation_portal.synthetic import synthetic_data_present
+from sitewide.synthetic import synthetic_data_present
 from tests.estates.factories import EstateFactory
 
 pytestmark = pytest.mark.django_db

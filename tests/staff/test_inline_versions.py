@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from estates.models import Step, WorksItem
-from staff.admin_base import VersionedRowFormMixin, _has_version
+from renovation_portal.admin_base import VersionedRowFormMixin, _has_version
 from tests.site.test_admin import form_data, speaking
 from tests.staff.test_versions import two_clerks  # noqa: F401 (fixture)
 

@@ -1,0 +1,110 @@
+"""Reads over the whole register (home page, map, what's new)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Q, QuerySet
+
+from ..models import (
+    Estate,
+    Facility,
+    MergedCourtyard,
+    Notice,
+    Stage,
+    StepTemplate,
+)
+from .estates import _both_languages
+
+# A map of a whole city's compounds would outgrow a light page; beyond this
+# many places per kind the map says it shows only the first ones.
+MAP_PLACES_LIMIT = 300
+LOCATED = Q(latitude__isnull=False, longitude__isnull=False)
+
+
+def estate_stage_counts() -> dict[str | None, int]:
+    """How many estates are in each stage, every stage included, in order;
+    ``None`` counts the estates whose stage is not known."""
+    counts = dict(
+        Estate.objects.order_by()
+        .values_list("stage")
+        .annotate(n=models.Count("pk"))
+        .values_list("stage", "n")
+    )
+    return {stage: counts.get(stage, 0) for stage in [*Stage.values, None]}
+
+
+@dataclass(frozen=True)
+class Located:
+    """Records that have coordinates (at most MAP_PLACES_LIMIT), whether more
+    exist, and how many records have none."""
+
+    places: list
+    more: bool
+    unlocated: int
+
+
+def located_places(queryset: QuerySet, *, fields: tuple[str, ...]) -> tuple[list, bool]:
+    """The first MAP_PLACES_LIMIT records of ``queryset`` that have coordinates,
+    and whether there are more."""
+    places = list(
+        queryset.filter(LOCATED)
+        .only(*fields, "latitude", "longitude")
+        .order_by("name_zh_hans", "pk")[: MAP_PLACES_LIMIT + 1]
+    )
+    return places[:MAP_PLACES_LIMIT], len(places) > MAP_PLACES_LIMIT
+
+
+def located(queryset: QuerySet, *, fields: tuple[str, ...]) -> Located:
+    """Split ``queryset`` into records with coordinates and a count of the rest."""
+    places, more = located_places(queryset, fields=fields)
+    return Located(
+        places=places, more=more, unlocated=queryset.exclude(LOCATED).count()
+    )
+
+
+ESTATE_MAP_FIELDS = ("slug", *_both_languages("name"))
+FACILITY_MAP_FIELDS = ("slug", "kind", *_both_languages("name"))
+
+
+def estates_located() -> Located:
+    return located(Estate.objects.all(), fields=ESTATE_MAP_FIELDS)
+
+
+def facilities_located() -> Located:
+    return located(Facility.objects.all(), fields=FACILITY_MAP_FIELDS)
+
+
+def courtyard_count() -> int:
+    return MergedCourtyard.objects.count()
+
+
+def facility_count() -> int:
+    return Facility.objects.count()
+
+
+def estates_recently_updated(*, limit: int) -> list[Estate]:
+    return list(
+        Estate.objects.only("slug", "updated_at", *_both_languages("name")).order_by(
+            "-updated_at", "-pk"
+        )[:limit]
+    )
+
+
+def notices_recently_updated(*, limit: int) -> list[Notice]:
+    return list(
+        Notice.objects.select_related("estate").order_by("-updated_at", "-pk")[:limit]
+    )
+
+
+def default_procedure_step_counts() -> dict[str, int]:
+    """How many steps the shipped default procedure has in each stage."""
+    counts = dict(
+        StepTemplate.objects.filter(procedure__is_default_template=True)
+        .order_by()
+        .values_list("stage")
+        .annotate(n=models.Count("pk"))
+        .values_list("stage", "n")
+    )
+    return {stage: counts.get(stage, 0) for stage in Stage.values}
