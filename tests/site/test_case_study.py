@@ -1,5 +1,7 @@
-"""The case study: the programme for other cities, with live figures, the
-undisclosed ones listed, printable."""
+"""A programme's case study: the programme told for other cities, with live
+figures, the undisclosed ones listed, printable. (The programme pages' shared
+behaviour — menu, not-found, sections, query counts — is in
+test_programme_pages.py.)"""
 
 import re
 from http import HTTPStatus
@@ -8,12 +10,15 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from estates.models import Estate, ProgrammeFact, Stage
-from governance.models import Integration
+from estates.models import Estate, Measure, ProgrammeFigure, SectionKind, Stage
 from tests.estates.factories import (
+    CaseStudySectionFactory,
     CommunityFactory,
     EstateFactory,
-    ProgrammeFactFactory,
+    ProgrammeFactory,
+    ProgrammeFigureFactory,
+    ProgrammeMembershipFactory,
+    ProgrammePillarFactory,
 )
 from tests.governance.factories import OrganisationFactory, PracticeFactory
 from tests.lanes.factories import LaneFactory, LaneHonourFactory
@@ -21,6 +26,7 @@ from tests.lanes.factories import LaneFactory, LaneHonourFactory
 pytestmark = pytest.mark.django_db
 
 CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "site.css"
+SHIPPED = "/programmes/liyanglu/case-study/"
 
 
 @pytest.fixture
@@ -34,145 +40,194 @@ def section(text: str, section_id: str) -> str:
     return text[start:end]
 
 
-@pytest.mark.parametrize(
-    ("path", "lang"), [("/case-study/", "zh-Hans"), ("/en/case-study/", "en")]
-)
-def test_case_study_answers_in_each_language(client, path, lang):
-    response = client.get(path)
+def case_study(client, programme, lang="en") -> str:
+    prefix = "/en" if lang == "en" else ""
+    response = client.get(f"{prefix}/programmes/{programme.slug}/case-study/")
+    assert response.status_code == HTTPStatus.OK
+    return response.text
+
+
+@pytest.fixture
+def run():
+    """A programme of one subdistrict, with a section of each kind."""
+    programme = ProgrammeFactory(slug="run")
+    for position, kind in enumerate(SectionKind.values):
+        CaseStudySectionFactory(
+            programme=programme, kind=kind, anchor=kind, position=position
+        )
+    return programme
+
+
+@pytest.mark.parametrize(("prefix", "lang"), [("", "zh-Hans"), ("/en", "en")])
+def test_case_study_answers_in_each_language(client, source_data, prefix, lang):
+    response = client.get(f"{prefix}{SHIPPED}")
     assert response.status_code == HTTPStatus.OK
     assert f'<html lang="{lang}">' in response.text
 
 
-def test_case_study_has_one_main_heading(client):
-    assert client.get("/en/case-study/").text.count("<h1") == 1
+def test_case_study_has_one_main_heading(client, run):
+    assert case_study(client, run).count("<h1") == 1
 
 
-def test_case_study_shows_the_headline_figures_in_english(client, source_data):
-    text = section(client.get("/en/case-study/").text, "at-a-glance")
-    assert "<dd>59 compounds</dd>" in text
-    assert "<dd>about 785,800 m²</dd>" in text
+def test_case_study_shows_the_headline_figures_with_precision_in_english(
+    client, source_data
+):
+    text = section(client.get(f"/en{SHIPPED}").text, "at-a-glance")
+    assert '<dd><span class="figure">59 compounds</span></dd>' in text
+    assert "about 785,800 m²</span></dd>" in text
     assert (
-        '<dt>Households benefiting</dt><dd><span class="undisclosed">'
+        '<dt>Households benefiting</dt>\n    <dd><span class="undisclosed">'
         "not disclosed</span></dd>"
     ) in text
 
 
-def test_case_study_shows_the_headline_figures_in_chinese(client, source_data):
-    text = section(client.get("/case-study/").text, "at-a-glance")
-    assert "<dd>59 个</dd>" in text
-    assert re.search(r"<dd>[^<]*785800 平方米[^<]*</dd>", text)
-    assert '<dt>惠及户数</dt><dd><span class="undisclosed">' in text
+def test_case_study_shows_the_headline_figures_with_precision_in_chinese(
+    client, source_data
+):
+    text = section(client.get(SHIPPED).text, "at-a-glance")
+    assert '<dd><span class="figure">59个</span></dd>' in text
+    assert "约78.58万平方米</span></dd>" in text
+    assert '<dd><span class="undisclosed">未公开</span></dd>' in text
 
 
-def test_case_study_lists_every_undisclosed_figure_in_english(client, source_data):
-    text = section(client.get("/en/case-study/").text, "not-disclosed")
-    undisclosed = ProgrammeFact.objects.filter(value__isnull=True)
+def test_case_study_marks_an_at_least_figure(client, source_data):
+    text = client.get(f"/en{SHIPPED}").text
+    assert 'class="figure is-at_least"' in text
+    assert "200,000+ m</span>" in text
+    assert "20余万米" in client.get(SHIPPED).text
+
+
+def test_case_study_lists_every_undisclosed_figure_in_both_languages(
+    client, source_data
+):
+    undisclosed = ProgrammeFigure.objects.filter(
+        programme__slug="liyanglu", value__isnull=True
+    )
     assert undisclosed.exists()
-    for fact in undisclosed:
-        assert f"<strong>{fact.label_en}</strong>".replace("'", "&#x27;") in text
-    assert text.count("<li>") == undisclosed.count()
-
-
-def test_case_study_lists_every_undisclosed_figure_in_chinese(client, source_data):
-    text = section(client.get("/case-study/").text, "not-disclosed")
-    for fact in ProgrammeFact.objects.filter(value__isnull=True):
-        assert f"<strong>{fact.label_zh_hans}</strong>" in text
+    english = section(client.get(f"/en{SHIPPED}").text, "not-disclosed")
+    chinese = section(client.get(SHIPPED).text, "not-disclosed")
+    for figure in undisclosed:
+        assert f"<strong>{figure.label_en}</strong>".replace("'", "&#x27;") in english
+        assert f"<strong>{figure.label_zh_hans}</strong>" in chinese
+    assert english.count("<li>") == undisclosed.count()
 
 
 def test_case_study_leaves_disclosed_figures_out_of_the_undisclosed_list(
     client, source_data
 ):
-    text = section(client.get("/en/case-study/").text, "not-disclosed")
+    text = section(client.get(f"/en{SHIPPED}").text, "not-disclosed")
     assert "Compounds renovated" not in text
 
 
-def test_undisclosed_list_is_computed_from_the_records(client):
-    ProgrammeFactFactory(label_en="A test figure nobody gave", value=None)
-    ProgrammeFactFactory(label_en="A test figure given", value=7)
-    text = section(client.get("/en/case-study/").text, "not-disclosed")
-    assert "A test figure nobody gave" in text
-    assert "A test figure given" not in text
+def test_undisclosed_list_is_computed_from_the_records(client, run):
+    ProgrammeFigureFactory(programme=run, label_en="A figure nobody gave", value=None)
+    ProgrammeFigureFactory(programme=run, label_en="A figure given", value=7)
+    ProgrammeFigureFactory(label_en="Another programme's figure", value=None)
+    text = section(case_study(client, run), "not-disclosed")
+    assert "A figure nobody gave" in text
+    assert "A figure given" not in text
+    assert "Another programme" not in text
 
 
-def test_case_study_with_every_figure_given_says_so(client):
-    ProgrammeFactFactory(value=3)
-    text = section(client.get("/en/case-study/").text, "not-disclosed")
-    assert "Every figure recorded here is given by the source." in text
+def test_case_study_with_every_figure_given_says_so(client, run):
+    ProgrammeFigureFactory(programme=run, value=3)
+    text = section(case_study(client, run), "not-disclosed")
+    assert "Every figure recorded here is given by its source." in text
 
 
 def test_case_study_gives_the_number_of_steps_from_the_source(client, source_data):
-    text = section(client.get("/en/case-study/").text, "stages")
-    assert "<dt>Operating steps</dt><dd>45 steps</dd>" in text
-    assert "<dt>Implementation stages</dt><dd>5 stages</dd>" in text
+    text = section(client.get(f"/en{SHIPPED}").text, "stages")
+    assert '<dt>Operating steps</dt>\n    <dd><span class="figure">45 steps' in text
 
 
 def test_case_study_says_the_shipped_step_list_is_a_template(client, source_data):
-    text = section(client.get("/en/case-study/").text, "stages")
+    text = section(client.get(f"/en{SHIPPED}").text, "stages")
     assert "The step list this portal ships is a default template" in text
     assert text.count("in the portal’s default template</li>") == len(Stage.values)
 
 
-def test_case_study_shows_the_stages_of_the_recorded_estates(client):
+def test_case_study_counts_only_its_own_compounds_by_stage(client, run):
     estates = EstateFactory.create_batch(3)
+    for estate in estates:
+        ProgrammeMembershipFactory(programme=run, estate=estate)
+    EstateFactory()  # of no programme
     Estate.objects.filter(pk=estates[0].pk).update(stage=Stage.ACCEPTANCE)
-    text = section(client.get("/en/case-study/").text, "stages")
+    text = section(case_study(client, run), "stages")
     assert '<th scope="row">Completion acceptance</th><td>1</td>' in text
     assert '<th scope="row">Stage not disclosed</th><td>2</td>' in text
 
 
-def test_case_study_tells_resident_participation_before_during_and_after(client):
-    text = section(client.get("/en/case-study/").text, "participation")
-    for phase in ("Before", "During", "After"):
-        assert f"<dt>{phase}</dt>" in text
+def test_case_study_stage_section_without_compounds_says_so(client, run):
+    text = section(case_study(client, run), "stages")
+    assert "No compound of this programme is named in the portal yet." in text
 
 
-@pytest.mark.parametrize("key", Integration.values)
-def test_case_study_has_a_section_for_each_integration(client, key):
-    assert f'<section id="integration-{key}"' in client.get("/en/case-study/").text
+def test_case_study_pillars_show_live_figures_and_register_counts(client, run):
+    ProgrammeFigureFactory(
+        programme=run,
+        key="merged",
+        measure=Measure.COMPOUNDS,
+        value=13,
+        label_en="Compounds merged",
+    )
+    pillar = ProgrammePillarFactory(
+        programme=run,
+        key="orgs",
+        figure_keys="merged",
+        registers="organisations",
+    )
+    OrganisationFactory.create_batch(2, subdistrict=run.subdistrict)
+    OrganisationFactory()  # elsewhere
+    text = case_study(client, run)
+    panel = text[text.index('id="pillar-orgs"') :]
+    assert '<dt>Compounds merged</dt><dd><span class="figure">13 compounds' in panel
+    assert "<dt>Organisations in the register</dt><dd>2</dd>" in panel
+    assert pillar.name_en in panel
 
 
-def test_case_study_integrations_show_live_figures(client, source_data):
-    OrganisationFactory.create_batch(2)
-    text = client.get("/en/case-study/").text
-    buildings = text[text.index('id="integration-buildings"') :]
-    assert "<dt>Compounds merged</dt><dd>13 compounds</dd>" in buildings
-    assert "<dt>Overhead cable tangle cleared</dt><dd>over 200,000 m</dd>" in text
-    # 6 organisations from the source data, 2 from this test
-    assert "<dt>Organisations in the register</dt><dd>8</dd>" in text
+def test_case_study_lists_the_practices_of_each_pillar(client, run):
+    pillar = ProgrammePillarFactory(programme=run, key="hearts")
+    PracticeFactory(pillar=pillar, name_en="A test practice")
+    text = case_study(client, run)
+    assert (
+        "<strong>A test practice</strong>" in text[text.index('id="pillar-hearts"') :]
+    )
 
 
-def test_case_study_lists_the_practices_of_each_integration(client):
-    PracticeFactory(integration=Integration.HEARTS, name_en="A test practice")
-    text = client.get("/en/case-study/").text
-    hearts = text[text.index('id="integration-hearts"') :]
-    assert "<strong>A test practice</strong>" in hearts
+def test_case_study_without_pillars_says_so(client, run):
+    text = section(case_study(client, run), "pillars")
+    assert "No pillars of the programme’s model have been recorded yet." in text
 
 
-def test_case_study_lists_the_lanes_with_addresses_that_print(client):
-    lane = LaneFactory(name_en="Test Lane")
+def test_case_study_lists_its_lanes_with_addresses_that_print(client, run):
+    lane = LaneFactory(name_en="Test Lane", subdistrict=run.subdistrict)
     LaneHonourFactory(lane=lane, title_en="A test honour")
-    text = section(client.get("/en/case-study/").text, "lanes")
+    LaneFactory(name_en="A lane elsewhere")
+    text = section(case_study(client, run), "lanes")
     assert f'<a href="http://testserver/en/lanes/{lane.slug}/">Test Lane</a>' in text
     assert "A test honour" in text
+    assert "A lane elsewhere" not in text
 
 
-def test_case_study_does_not_count_estates_beside_lanes_the_source_leaves_unnamed(
-    client,
+def test_case_study_does_not_count_compounds_beside_lanes_the_source_leaves_unnamed(
+    client, run
 ):
-    LaneFactory()
-    text = section(client.get("/en/case-study/").text, "lanes")
+    LaneFactory(subdistrict=run.subdistrict)
+    text = section(case_study(client, run), "lanes")
     assert "Compounds beside it in the register" not in text
 
 
-def test_case_study_names_its_source(client, source_data):
-    text = section(client.get("/en/case-study/").text, "sources")
-    assert '<span lang="zh-Hans">中国日报网 2024-10-23' in text
+def test_case_study_names_its_sources(client, source_data):
+    text = section(client.get(f"/en{SHIPPED}").text, "sources")
+    assert 'id="source-s1"' in text
+    assert "China Daily (chinadaily.com.cn)" in text
+    assert '<time datetime="2024-10-23">' in text
 
 
-def test_case_study_does_not_write_figures_into_its_text(client):
-    # With no figures loaded, none of the source's numbers may appear: they
+def test_case_study_does_not_write_figures_into_its_text(client, run):
+    # With no figures recorded, none of a source's numbers may appear: they
     # come from the database, never from the page's text.
-    text = client.get("/en/case-study/").text
+    text = case_study(client, run)
     main = text[text.index("<main") : text.index("</main>")]
     for number in ("59", "785", "45 ", "13 ", "46", "70 "):
         assert number not in main
@@ -190,21 +245,23 @@ def test_print_stylesheet_prints_a4_without_navigation():
 
 
 @pytest.mark.parametrize("n", [1, 50])
-def test_case_study_queries_do_not_grow_with_the_estates(
-    client, django_assert_max_num_queries, n
+def test_case_study_queries_do_not_grow_with_the_compounds(
+    client, django_assert_max_num_queries, run, n
 ):
-    community = CommunityFactory()
+    community = CommunityFactory(subdistrict=run.subdistrict)
     estates = EstateFactory.create_batch(n, community=community)
-    LaneFactory(estates=estates)
-    PracticeFactory()
-    ProgrammeFactFactory(value=None)
-    with django_assert_max_num_queries(11):
-        response = client.get("/en/case-study/")
+    for estate in estates:
+        ProgrammeMembershipFactory(programme=run, estate=estate)
+    LaneFactory(estates=estates, subdistrict=run.subdistrict)
+    pillar = ProgrammePillarFactory(programme=run)
+    PracticeFactory(pillar=pillar)
+    ProgrammeFigureFactory(programme=run, value=None)
+    with django_assert_max_num_queries(14):
+        response = client.get("/en/programmes/run/case-study/")
     assert response.status_code == HTTPStatus.OK
 
 
 @pytest.mark.parametrize("prefix", ["", "/en"])
-def test_case_study_links_the_open_data_page(client, prefix):
-    response = client.get(f"{prefix}/case-study/")
-
-    assert f'href="http://testserver{prefix}/data/"' in response.text
+def test_case_study_links_the_open_data_page(client, run, prefix):
+    text = client.get(f"{prefix}/programmes/run/case-study/").text
+    assert f'href="http://testserver{prefix}/data/"' in text

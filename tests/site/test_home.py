@@ -1,5 +1,6 @@
-"""The home page: headline figures, search, progress by stage, the Four
-Integrations, lanes, what's new; light and self-contained."""
+"""The home page: search, the programmes with their headline figures (or,
+for an instance with one programme, its pillars), progress by stage, lanes,
+what's new; light and self-contained."""
 
 import re
 from decimal import Decimal
@@ -9,15 +10,17 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 
-from estates.models import Estate, Stage
-from governance.models import Integration
+from estates.models import Estate, Measure, Precision, Stage
 from tests.estates.factories import (
     CommunityFactory,
     EstateFactory,
     FacilityFactory,
     MergedCourtyardFactory,
     NoticeFactory,
-    ProgrammeFactFactory,
+    ProgrammeFactory,
+    ProgrammeFigureFactory,
+    ProgrammeMembershipFactory,
+    ProgrammePillarFactory,
 )
 from tests.governance.factories import (
     AwardFactory,
@@ -38,8 +41,8 @@ def source_data():
 
 
 def programme(n: int) -> None:
-    """``n`` estates with a notice each and coordinates, and a little of
-    everything else the home page reads."""
+    """A programme of ``n`` compounds with a notice each and coordinates, and
+    a little of everything else the home page reads."""
     community = CommunityFactory()
     estates = EstateFactory.create_batch(
         n, community=community, latitude=Decimal("35.7"), longitude=Decimal("114.3")
@@ -53,11 +56,17 @@ def programme(n: int) -> None:
     EventFactory(lane=lane)
     FacilityFactory(estate=estates[0], latitude=Decimal("35.69"), longitude=114.29)
     MergedCourtyardFactory()
-    PracticeFactory(integration=Integration.BUILDINGS)
+    run = ProgrammeFactory()
+    for estate in estates:
+        ProgrammeMembershipFactory(programme=run, estate=estate)
+    pillar = ProgrammePillarFactory(programme=run, figure_keys="renovated")
+    PracticeFactory(pillar=pillar)
+    ProgrammeFigureFactory(
+        programme=run, key="renovated", measure=Measure.COMPOUNDS, value=59
+    )
     OrganisationFactory()
     CouncilFactory()
     AwardFactory()
-    ProgrammeFactFactory(key="compounds-renovated", value=59)
 
 
 @pytest.mark.parametrize("path", BOTH)
@@ -65,46 +74,87 @@ def test_home_answers(client, path):
     assert client.get(path).status_code == HTTPStatus.OK
 
 
-def test_home_shows_compounds_renovated_in_english(client, source_data):
-    text = client.get("/en/").text
-    assert "<dt>Compounds renovated</dt><dd>59 compounds</dd>" in text
-
-
-def test_home_shows_compounds_renovated_in_chinese(client, source_data):
-    text = client.get("/").text
-    assert "<dt>累计完成改造小区</dt><dd>59 个</dd>" in text
-
-
-def test_home_shows_floor_area_as_about_in_english(client, source_data):
-    assert "<dd>about 785,800 m²</dd>" in client.get("/en/").text
-
-
-def test_home_shows_floor_area_with_its_qualifier_in_chinese(client, source_data):
-    # The qualifier phrase comes from the catalogue, the figure and unit from
-    # the database; Chinese number format has no thousands separator.
-    assert re.search(r"<dd>[^<]*785800 平方米[^<]*</dd>", client.get("/").text)
-
-
-def test_home_says_households_are_not_disclosed_in_english(client, source_data):
+def test_home_shows_each_programmes_compounds_renovated_in_english(client, source_data):
     text = client.get("/en/").text
     assert (
-        '<dt>Households benefiting</dt><dd><span class="undisclosed">'
-        "not disclosed</span></dd>"
+        '<dt>Compounds renovated</dt><dd><span class="figure">59 compounds</span>'
     ) in text
 
 
-def test_home_says_households_are_not_disclosed_in_chinese(client, source_data):
+def test_home_shows_each_programmes_compounds_renovated_in_chinese(client, source_data):
     text = client.get("/").text
-    assert '<dt>惠及户数</dt><dd><span class="undisclosed">' in text
+    assert '<dt>累计完成改造小区</dt><dd><span class="figure">59个</span>' in text
 
 
-def test_home_names_the_source_of_its_figures(client, source_data):
+def test_home_words_an_about_figure_as_its_source_does(client, source_data):
+    assert '"figure is-about"' in client.get("/en/").text
+    assert "about 785,800 m²" in client.get("/en/").text
+    assert "约78.58万平方米" in client.get("/").text
+
+
+def test_home_words_an_at_least_figure_as_its_source_does(client):
+    run = ProgrammeFactory()
+    ProgrammeFactory()
+    ProgrammeFigureFactory(
+        programme=run,
+        measure=Measure.HOUSEHOLDS,
+        value=9000,
+        precision=Precision.AT_LEAST,
+        label_en="Households",
+        label_zh_hans="户数",
+    )
+    assert "9,000+ households" in client.get("/en/").text
+    assert "9000余户" in client.get("/").text
+
+
+def test_home_says_a_figure_is_not_disclosed_in_both_languages(client, source_data):
+    assert (
+        '<dt>Households benefiting</dt><dd><span class="undisclosed">'
+        "not disclosed</span></dd>"
+    ) in client.get("/en/").text
+    assert '<dt>惠及户数</dt><dd><span class="undisclosed">未公开</span>' in (
+        client.get("/").text
+    )
+
+
+def test_home_without_programmes_says_so(client):
+    assert "No programme has been recorded yet." in client.get("/en/").text
+
+
+def test_home_with_one_programme_shows_its_pillars_and_case_study(client):
+    run = ProgrammeFactory(slug="only")
+    ProgrammePillarFactory(programme=run, name_en="Buildings joined", key="b")
+    ProgrammeFigureFactory(
+        programme=run,
+        key="merged",
+        measure=Measure.COMPOUNDS,
+        value=13,
+        label_en="Compounds merged",
+    )
+    ProgrammePillarFactory(
+        programme=run, name_en="Hearts joined", key="h", figure_keys="merged"
+    )
     text = client.get("/en/").text
-    assert 'Source: <span lang="zh-Hans">中国日报网 2024-10-23' in text
+    assert '<h4 id="pillar-b">Buildings joined</h4>' in text
+    assert "<dt>Compounds merged</dt><dd>" in text
+    assert '<a href="/en/programmes/only/case-study/">Read the case study</a>' in text
+    assert "Compare programmes" not in text
 
 
-def test_home_without_figures_says_so(client):
-    assert "No figures have been recorded yet." in client.get("/en/").text
+def test_home_with_several_programmes_offers_the_comparison(client, source_data):
+    text = client.get("/en/").text
+    assert text.count('<li class="programme-card">') == 6
+    assert '<a href="/en/programmes/">All programmes</a>' in text
+    assert '<a href="/en/programmes/compare/">Compare programmes</a>' in text
+    assert "Read the case study" not in text
+
+
+def test_home_programme_card_says_how_many_compounds_the_portal_names(client):
+    run = ProgrammeFactory()
+    ProgrammeFactory()
+    ProgrammeMembershipFactory.create_batch(2, programme=run)
+    assert "2 compounds named in the portal" in client.get("/en/").text
+    assert "门户收录2个小区" in client.get("/").text
 
 
 @pytest.mark.parametrize("path", BOTH)
@@ -176,28 +226,9 @@ def test_home_without_estates_says_none_are_recorded(client):
     assert "No compounds have been recorded yet." in client.get("/en/").text
 
 
-def test_home_compares_the_register_with_the_reported_total(client, source_data):
-    text = client.get("/en/").text
-    assert "The register holds 3 of 59 compounds." in text
-
-
-def test_home_panels_show_live_counts_from_the_records(client):
-    FacilityFactory.create_batch(3)
-    OrganisationFactory.create_batch(2)
-    text = client.get("/en/").text
-    assert "<dt>Facilities in the register</dt><dd>3</dd>" in text
-    assert "<dt>Organisations in the register</dt><dd>2</dd>" in text
-
-
-def test_home_panels_show_the_four_integrations_in_order(client):
-    text = client.get("/en/").text
-    positions = [text.index(f'id="panel-{key}"') for key in Integration.values]
-    assert positions == sorted(positions)
-
-
-def test_home_panel_shows_its_programme_figures(client, source_data):
-    text = client.get("/en/").text
-    assert "<dt>Compounds merged</dt><dd>13 compounds</dd>" in text
+def test_home_says_how_many_compounds_the_register_holds(client):
+    EstateFactory.create_batch(3)
+    assert "The register holds 3 compounds." in client.get("/en/").text
 
 
 @pytest.mark.parametrize(("path", "prefix"), [("/", ""), ("/en/", "/en")])
@@ -242,7 +273,7 @@ def test_whats_new_without_updates_says_so(client):
     [
         (
             "/",
-            ["/", "/estates/", "/lanes/", "/events/", "/governance/", "/case-study/"],
+            ["/", "/estates/", "/lanes/", "/events/", "/governance/", "/programmes/"],
         ),
         (
             "/en/",
@@ -252,7 +283,7 @@ def test_whats_new_without_updates_says_so(client):
                 "/en/lanes/",
                 "/en/events/",
                 "/en/governance/",
-                "/en/case-study/",
+                "/en/programmes/",
             ],
         ),
     ],
@@ -277,7 +308,8 @@ def test_home_queries_do_not_grow_with_the_estates(
     client, django_assert_max_num_queries, n
 ):
     programme(n)
-    with django_assert_max_num_queries(10):
+    # A programme's pillars and figures take three of them, whatever its size.
+    with django_assert_max_num_queries(11):
         response = client.get("/en/")
     assert response.status_code == HTTPStatus.OK
 
