@@ -72,8 +72,12 @@ GENERATION_KEY = "page-cache:generation"
 CACHED_PAGES = frozenset(
     {
         "home",
-        "case-study",
         "data",
+        "programmes:programme-list",
+        "programmes:programme-detail",
+        "programmes:programme-case-study",
+        "programmes:programme-compounds",
+        "programmes:compare",
         "estates:estate-list",
         "estates:estate-detail",
         "estates:community-detail",
