@@ -188,12 +188,16 @@ def compare_chart(row, programmes, number):
 
 @register.simple_tag
 def programme_years(programme) -> str:
-    """ "2022", "2019–2022", "since 2019", or "" when the years are not known."""
+    """ "2022", "2019–2022", "since 2019" ("2022年", "2019—2022年", "2019年起"),
+    or "" when the years are not known."""
     start, end = programme.start_year, programme.end_year
     if not start:
         return ""
     if end == start:
-        return str(start)
+        return pgettext("a programme's one year", "%(year)s") % {"year": start}
     if end:
-        return f"{start}–{end}"
+        return pgettext("a programme's years", "%(start)s–%(end)s") % {
+            "start": start,
+            "end": end,
+        }
     return _("since %(year)s") % {"year": start}

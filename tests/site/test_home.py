@@ -345,3 +345,20 @@ def test_home_loads_nothing_from_another_host(client):
 def test_home_has_no_inline_script(client):
     text = client.get("/").text
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", text) == []
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "english", "chinese"),
+    [
+        (2022, 2022, "2022", "2022年"),
+        (2019, 2022, "2019–2022", "2019—2022年"),
+        (2019, None, "since 2019", "2019年起"),
+    ],
+)
+def test_home_programme_card_gives_its_years_in_each_language(
+    client, start, end, english, chinese
+):
+    ProgrammeFactory(start_year=start, end_year=end)
+    ProgrammeFactory(start_year=None)
+    assert f" · {english}</p>" in client.get("/en/").text
+    assert f" · {chinese}</p>" in client.get("/").text
