@@ -102,6 +102,7 @@ def test_root_lists_every_resource_and_stats(client):
 
     assert set(response.json()) == {
         *ALL_RESOURCES,
+        "programmes",
         "stats",
         "feedback",
         "schema",

@@ -1,4 +1,5 @@
-"""The programme's figures, and no personal data in any answer."""
+"""What the records count, a programme's headline figures, and no personal
+data in any answer."""
 
 import re
 from decimal import Decimal
@@ -23,29 +24,47 @@ def figure(response, key: str) -> dict:
     return next(f for f in response.json()["figures"] if f["key"] == key)
 
 
-def test_stats_gives_the_source_headline(client, source_data):
-    response = client.get("/api/v1/stats/")
+def test_stats_gives_a_programmes_headline_with_its_precision(client, source_data):
+    response = client.get("/api/v1/stats/?programme=liyanglu")
 
     assert response.status_code == HTTPStatus.OK
+    assert response.json()["programme"]["slug"] == "liyanglu"
     assert figure(response, "compounds-renovated")["value"] == 59
     area = figure(response, "floor-area-renovated")
-    assert (area["value"], area["qualifier"]) == (785800, "about")
+    assert (area["value"], area["precision"]) == (785800, "about")
     assert figure(response, "households-benefiting")["value"] is None
 
 
+def test_stats_without_a_programme_gives_no_headline(client, source_data):
+    body = client.get("/api/v1/stats/").json()
+
+    assert body["programme"] is None
+    assert body["figures"] == []
+    assert body["records"]["programmes"] == 7
+
+
 def test_stats_in_english(client, source_data):
-    response = client.get("/api/v1/stats/", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(
+        "/api/v1/stats/?programme=liyanglu", HTTP_ACCEPT_LANGUAGE="en"
+    )
 
     assert figure(response, "compounds-renovated")["label"] == "Compounds renovated"
 
 
-def test_stats_counts_the_records(client, source_data):
-    response = client.get("/api/v1/stats/")
+def test_stats_counts_the_records_of_one_programme(client, source_data):
+    records = client.get("/api/v1/stats/?programme=liyanglu").json()["records"]
 
-    records = response.json()["records"]
     assert records["estates"] == 3
     assert records["lanes"] == 4
     assert records["estates_by_stage"]["unknown"] == 3
+
+
+def test_stats_counts_the_records_of_every_programme(client, source_data):
+    from estates.models import Estate
+
+    records = client.get("/api/v1/stats/").json()["records"]
+
+    assert records["estates"] == Estate.objects.count() > 3
 
 
 def test_meetings_never_show_minutes_or_attendees(client):

@@ -79,6 +79,7 @@ INLINE_ONLY = {
     "governance.FeedbackContact": "governance.Feedback",
     "governance.FeedbackReply": "governance.Feedback",
     "governance.FeedbackStatusChange": "governance.Feedback",
+    "estates.CaseStudySection": "estates.Programme",
 }
 # Shown read-only on the feedback page (previews), never edited on their own.
 SHOWN_ON_PARENT = {"governance.FeedbackPhoto"}

@@ -58,7 +58,7 @@ def test_elder_mode_cannot_be_switched_by_a_link(client):
     assert "elder_mode" not in response.cookies
 
 
-@pytest.mark.parametrize("path", ["/", "/en/", "/case-study/", "/en/case-study/"])
+@pytest.mark.parametrize("path", ["/", "/en/", "/programmes/", "/en/programmes/"])
 def test_body_is_marked_elder_when_the_cookie_is_on(client, path):
     client.cookies["elder_mode"] = "1"
     assert '<body class="elder">' in client.get(path).text

@@ -14,16 +14,14 @@ def test_home_is_chinese_without_prefix(client):
     response = client.get("/")
     assert response.status_code == HTTPStatus.OK
     assert '<html lang="zh-Hans">' in response.text
-    assert "黎阳路街道老旧小区改造" in response.text
+    assert "查找您的小区，了解改造进展" in response.text
 
 
 def test_home_is_english_under_en(client):
     response = client.get("/en/")
     assert response.status_code == HTTPStatus.OK
     assert '<html lang="en">' in response.text
-    assert "Old residential compound renovation in Liyang Road Subdistrict" in (
-        response.text
-    )
+    assert "Find your compound, see how far its renovation has come" in response.text
 
 
 def test_unprefixed_url_stays_chinese_for_an_english_browser(client):

@@ -137,7 +137,7 @@ def test_map_scale_bar_matches_the_plan():
 
 
 def test_map_says_when_it_leaves_places_out(client, monkeypatch):
-    monkeypatch.setattr(selectors.programme, "MAP_PLACES_LIMIT", 2)
+    monkeypatch.setattr(selectors.overview, "MAP_PLACES_LIMIT", 2)
     for i in range(3):
         located_estate("35.75", f"114.3{i}")
     text = client.get("/en/").text

@@ -45,7 +45,8 @@ def test_second_request_is_served_from_the_cache_without_a_query(
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/en/", "/en/estates/", "/en/lanes/", "/en/events/", "/case-study/"]
+    "path",
+    ["/", "/en/", "/en/estates/", "/en/lanes/", "/en/events/", "/en/programmes/"],
 )
 def test_public_pages_are_cached(client, path):
     client.get(path)
@@ -356,40 +357,43 @@ def test_home_counts_once_per_change_and_shows_an_edit_at_once(client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.estates.factories import FacilityFactory
-
-    FacilityFactory.create_batch(2)
+    EstateFactory.create_batch(2)
     with CaptureQueriesContext(connection) as first:
-        assert "<dt>Facilities in the register</dt><dd>2</dd>" in fresh_home(client, 1)
+        assert "The register holds 2 compounds." in fresh_home(client, 1)
     with CaptureQueriesContext(connection) as second:
-        assert "<dt>Facilities in the register</dt><dd>2</dd>" in fresh_home(client, 2)
-    FacilityFactory()
+        assert "The register holds 2 compounds." in fresh_home(client, 2)
+    EstateFactory()
 
     assert len(second) < len(first)  # the counts were not made again
-    assert "<dt>Facilities in the register</dt><dd>3</dd>" in fresh_home(client, 3)
+    assert "The register holds 3 compounds." in fresh_home(client, 3)
 
 
 def test_case_study_stage_counts_follow_a_staff_edit_at_once(client, estate):
-    from estates.models import Stage
+    from estates.models import SectionKind, Stage
+    from tests.estates.factories import (
+        CaseStudySectionFactory,
+        ProgrammeMembershipFactory,
+    )
 
-    client.get("/en/case-study/?fresh=1")
+    membership = ProgrammeMembershipFactory(estate=estate)
+    CaseStudySectionFactory(programme=membership.programme, kind=SectionKind.STAGES)
+    path = f"/en/programmes/{membership.programme.slug}/case-study/"
+    client.get(f"{path}?fresh=1")
     estate.stage = Stage.CONSTRUCTION
     estate.save()
 
-    text = client.get("/en/case-study/?fresh=2").text
+    text = client.get(f"{path}?fresh=2").text
 
     assert '<th scope="row">Construction</th><td>1</td>' in text
 
 
 def test_counts_are_kept_with_redis_even_when_pages_are_not(client, settings, estate):
-    from tests.estates.factories import FacilityFactory
-
     settings.PAGE_CACHE_SECONDS = 0
     settings.REDIS_URL = "redis://shared-by-every-worker"  # the cache is LocMem
     fresh_home(client, 1)
-    FacilityFactory()
+    EstateFactory()
 
-    assert "<dt>Facilities in the register</dt><dd>1</dd>" in fresh_home(client, 2)
+    assert "The register holds 2 compounds." in fresh_home(client, 2)
 
 
 def test_a_subdistrict_feed_answers_304_to_its_own_etag_only(client, estate):

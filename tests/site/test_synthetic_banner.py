@@ -12,7 +12,7 @@ from tests.estates.factories import EstateFactory
 pytestmark = pytest.mark.django_db
 
 BANNER = "This site contains synthetic test data"
-PAGES = ["/en/", "/en/estates/", "/en/lanes/", "/en/case-study/"]
+PAGES = ["/en/", "/en/estates/", "/en/lanes/", "/en/programmes/"]
 
 
 @pytest.fixture(autouse=True)

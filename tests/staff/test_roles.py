@@ -1,4 +1,6 @@
-"""manage.py setup_roles: the four groups and what each may do (issue 6, item 1)."""
+"""manage.py setup_roles: the five groups and what each may do (issue 6, item 1;
+the district administrator came with programmes of districts and counties,
+issue 15)."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -6,6 +8,7 @@ from django.core.management import call_command
 
 from staff.roles import (
     COMMUNITY_STAFF,
+    DISTRICT_ADMINISTRATOR,
     QUALITY_SUPERVISOR,
     SUBDISTRICT_ADMINISTRATOR,
     VIEWER,
@@ -21,11 +24,12 @@ def _permissions():
     }
 
 
-def test_setup_roles_creates_the_four_groups():
+def test_setup_roles_creates_the_five_groups():
     call_command("setup_roles", verbosity=0)
 
     assert set(Group.objects.values_list("name", flat=True)) == {
         SUBDISTRICT_ADMINISTRATOR,
+        DISTRICT_ADMINISTRATOR,
         COMMUNITY_STAFF,
         QUALITY_SUPERVISOR,
         VIEWER,
@@ -68,7 +72,7 @@ def test_no_role_sees_residents_contact_details():
         assert "view_feedbackcontact" not in codenames
 
 
-def test_only_subdistrict_administrators_may_revert():
+def test_only_administrators_may_revert():
     call_command("setup_roles", verbosity=0)
 
     holders = [
@@ -77,7 +81,9 @@ def test_only_subdistrict_administrators_may_revert():
         if "revert_history" in codenames
     ]
 
-    assert holders == [SUBDISTRICT_ADMINISTRATOR]
+    assert sorted(holders) == sorted(
+        [SUBDISTRICT_ADMINISTRATOR, DISTRICT_ADMINISTRATOR]
+    )
 
 
 def test_quality_supervisors_record_inspections_and_see_compounds_only():

@@ -115,6 +115,8 @@ def _estate_add_data(community):
         "funding-INITIAL_FORMS": 0,
         "notices-TOTAL_FORMS": 0,
         "notices-INITIAL_FORMS": 0,
+        "memberships-TOTAL_FORMS": 0,
+        "memberships-INITIAL_FORMS": 0,
     }
 
 
@@ -198,3 +200,39 @@ def test_compound_page_with_steps_of_an_unattached_procedure_saves(clerk, areas)
     assert response.status_code == HTTPStatus.FOUND
     estate.refresh_from_db()
     assert estate.households == 88
+
+
+def test_clerk_saves_a_compound_of_the_subdistricts_programme(clerk, areas):
+    # The programme is the subdistrict's, above the clerk's community: the
+    # clerk may not edit it, but its row on the compound's page must not stop
+    # them saving the compound.
+    from tests.estates.factories import (
+        ProgrammeBatchFactory,
+        ProgrammeFactory,
+        ProgrammeMembershipFactory,
+        ProgrammeSourceFactory,
+    )
+
+    inside, _outside = areas
+    programme = ProgrammeFactory(subdistrict=inside.community.subdistrict)
+    ProgrammeMembershipFactory(
+        programme=programme,
+        estate=inside.estate,
+        batch=ProgrammeBatchFactory(programme=programme),
+        source=ProgrammeSourceFactory(programme=programme),
+    )
+    before = set(inside.estate.memberships.values_list("programme", "batch", "source"))
+    url = reverse("admin:estates_estate_change", args=[inside.estate.pk])
+    data = form_data(clerk.get(url))
+    data["name_zh_hans"] = "改名的小区"
+
+    response = clerk.post(url, data)
+
+    assert response.status_code == HTTPStatus.FOUND, (
+        response.context and response.context["errors"]
+    )
+    inside.estate.refresh_from_db()
+    assert inside.estate.name_zh_hans == "改名的小区"
+    after = set(inside.estate.memberships.values_list("programme", "batch", "source"))
+    assert after == before
+    assert programme.pk in {row[0] for row in after}
