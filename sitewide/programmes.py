@@ -445,13 +445,13 @@ def comparison(programmes: list[Programme]) -> dict:
     for key, label, denominator, unit in (
         (
             "funding-per-m2",
-            _("Funding per m² of floor area"),
+            _("funding per m² of floor area"),
             Measure.FLOOR_AREA,
             PER_M2,
         ),
         (
             "funding-per-household",
-            _("Funding per household"),
+            _("funding per household"),
             Measure.HOUSEHOLDS,
             PER_HOUSEHOLD,
         ),
