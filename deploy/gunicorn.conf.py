@@ -52,7 +52,11 @@ def post_worker_init(worker):
     """Build what Django builds on first use and freeze the heap, so that the
     first visitors are not slower and full garbage collections stay short
     (renovation_portal/warmup.py)."""
+    from renovation_portal import protocol_errors
     from renovation_portal.warmup import warm_up
 
+    # A request gunicorn refuses (an address too long, say) gets the portal's
+    # page in both languages, not gunicorn's (renovation_portal/protocol_errors.py).
+    protocol_errors.install()
     done = warm_up()
     worker.log.debug("Warmed up: %s", done)

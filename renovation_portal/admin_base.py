@@ -27,7 +27,7 @@ from django.contrib.admin.utils import (
 )
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -219,6 +219,22 @@ class StaffAdminMixin(ScopedFormfieldMixin):
 
     def _in_scope(self, request, obj) -> bool:
         return obj is None or access.is_in_scope(obj, request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        """A record out of the user's area answers as one that does not exist:
+        404, on its change, delete and history pages alike (issue 22), where
+        Django would redirect for one and refuse (403) the other."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(gettext("No such record in your area."))
+        return obj
+
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        # django-simple-history's history pages find the record themselves,
+        # through its history when it is not in the user's queryset.
+        if not self._in_scope(request, obj):
+            raise Http404(gettext("No such record in your area."))
+        return super().has_view_history_or_change_history_permission(request, obj)
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and self._in_scope(

@@ -7,11 +7,16 @@ class RenovationPortalConfig(AppConfig):
     verbose_name = _("Renovation Portal")
 
     def ready(self):
+        from django.contrib.auth.signals import user_login_failed
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from renovation_portal import page_cache
+        from renovation_portal import page_cache, staff_otp
 
         # Any write to a portal record makes the cached pages stale.
         signals = {"save": post_save, "delete": post_delete, "m2m": m2m_changed}
         for name, signal in signals.items():
             signal.connect(page_cache.record_changed, dispatch_uid=f"page-cache-{name}")
+        # Failed logins counted per address, whatever the user name (issue 22).
+        user_login_failed.connect(
+            staff_otp.count_address_failure, dispatch_uid="login-failures-by-address"
+        )

@@ -47,15 +47,29 @@ FALLBACKS = {
 }
 
 
+_failures = 0
+
+
+def failures() -> int:
+    """How many cache calls this process has answered without Redis so far.
+
+    A caller that must know whether its own call reached Redis (a rate limit,
+    which must keep counting somewhere: renovation_portal/ratelimit.py) reads
+    this before and after the call."""
+    return _failures
+
+
 def _resilient(name):
     method = getattr(RedisCacheClient, name)
     fallback = FALLBACKS[name]
 
     @functools.wraps(method)
     def call(self, *args):
+        global _failures
         try:
             return method(self, *args)
         except UNREACHABLE as error:
+            _failures += 1
             logger.warning("The cache does not answer (%s): %s", name, error)
             return fallback(*args)
 

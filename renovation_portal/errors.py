@@ -1,5 +1,9 @@
-"""The answer to an uncaught exception: 503 when the database is unreachable,
-Django's 500 page otherwise.
+"""Every error page a visitor can meet is the portal's own, in their language:
+JSON under ``/api/``, an admin page under the admin, the site's page
+elsewhere (issue 22) — 400, 403, a refused CSRF check, 404 and 500.
+
+The answer to an uncaught exception: 503 when the database is unreachable,
+a 500 page otherwise.
 
 A stopped or restarting PostgreSQL raises ``OperationalError`` (connection
 refused, terminated by the administrator, starting up, statement timeout) or
@@ -22,11 +26,15 @@ import logging
 import sys
 from http import HTTPStatus
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.defaults import bad_request as django_bad_request
+from django.views.defaults import page_not_found as django_page_not_found
 from django.views.defaults import server_error
 
 RETRY_AFTER_SECONDS = 10
@@ -58,12 +66,138 @@ def unavailable(request) -> HttpResponse:
     return response
 
 
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _is_admin(request) -> bool:
+    return request.path.startswith(f"/{settings.ADMIN_URL}")
+
+
+def _json(status: HTTPStatus, detail: str, code: str) -> JsonResponse:
+    return JsonResponse(
+        {"detail": detail, "code": code},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _admin_page(request, status: HTTPStatus, title: str, message: str):
+    """An error page in the admin's own layout and the clerk's language, with
+    the way back to the admin's home. Rendered at once, so that a fault in it
+    still reaches the 500 handler."""
+    from django.contrib import admin
+
+    context = {
+        **admin.site.each_context(request),
+        "title": title,
+        "message": message,
+        "status": int(status),
+    }
+    response = TemplateResponse(request, "admin/error.html", context, status=status)
+    return response.render()
+
+
+def _forbidden_message() -> str:
+    return gettext(
+        "You may not open this page. It belongs to another area or needs a "
+        "permission your account does not have; ask your administrator if you "
+        "need it."
+    )
+
+
+@requires_csrf_token
+def bad_request(request, exception=None, template_name="400.html"):
+    """``handler400``: a request Django refused to read."""
+    if _is_api(request):
+        return _json(
+            HTTPStatus.BAD_REQUEST,
+            gettext("The request could not be read."),
+            "bad_request",
+        )
+    return django_bad_request(request, exception, template_name=template_name)
+
+
+@requires_csrf_token
+def permission_denied(request, exception=None):
+    """``handler403``."""
+    if _is_api(request):
+        return _json(
+            HTTPStatus.FORBIDDEN,
+            gettext("You do not have permission to do this."),
+            "permission_denied",
+        )
+    if _is_admin(request):
+        return _admin_page(
+            request,
+            HTTPStatus.FORBIDDEN,
+            gettext("Not allowed"),
+            _forbidden_message(),
+        )
+    return TemplateResponse(
+        request,
+        "403.html",
+        {"message": _forbidden_message()},
+        status=HTTPStatus.FORBIDDEN,
+    ).render()
+
+
+def csrf_failure(request, reason=""):
+    """``CSRF_FAILURE_VIEW``: a form sent without its security token, most
+    often from a page left open too long or with cookies blocked. Django's own
+    page is English-only with an inline style the CSP blocks."""
+    message = gettext(
+        "The form could not be sent because its security check failed. This "
+        "happens when the page was open for a long time or cookies are blocked. "
+        "Go back, reload the page and send the form again; nothing was saved."
+    )
+    title = gettext("The form has expired")
+    if _is_api(request):
+        return _json(HTTPStatus.FORBIDDEN, message, "csrf_failed")
+    if _is_admin(request):
+        return _admin_page(request, HTTPStatus.FORBIDDEN, title, message)
+    return TemplateResponse(
+        request,
+        "403.html",
+        {"title": title, "message": message},
+        status=HTTPStatus.FORBIDDEN,
+    ).render()
+
+
+@requires_csrf_token
+def page_not_found(request, exception=None, template_name="404.html"):
+    """``handler404``."""
+    if _is_api(request):
+        return _json(HTTPStatus.NOT_FOUND, gettext("Not found."), "not_found")
+    if _is_admin(request):
+        return _admin_page(
+            request,
+            HTTPStatus.NOT_FOUND,
+            gettext("Page not found"),
+            gettext(
+                "There is no record or page at this address, or it is outside "
+                "your area. It may have been deleted, or the address may have a "
+                "typing mistake."
+            ),
+        )
+    return django_page_not_found(request, exception, template_name=template_name)
+
+
 @requires_csrf_token
 def handle_server_error(request, template_name="500.html"):
     """``handler500``: Django calls it inside the ``except`` block, so the
-    exception being handled is ``sys.exc_info()``'s."""
+    exception being handled is ``sys.exc_info()``'s. Under ``/api/`` the
+    answer is JSON, like every other API answer."""
     if database_unreachable(sys.exc_info()[1]):
         return unavailable(request)
+    if _is_api(request):
+        return _json(
+            HTTPStatus.INTERNAL_SERVER_ERROR,
+            gettext(
+                "Something went wrong on our side. Please try again in a few minutes."
+            ),
+            "server_error",
+        )
     return server_error(request, template_name=template_name)
 
 

@@ -359,6 +359,8 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+# A refused form is the portal's page in the visitor's language, not Django's.
+CSRF_FAILURE_VIEW = "renovation_portal.errors.csrf_failure"
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
@@ -439,6 +441,14 @@ AXES_COOLOFF_MESSAGE = _(
     "Too many failed logins with this user name. Logging in is locked for a while; "
     "please try again later or ask an administrator to unlock the account."
 )
+# Password spraying (one address trying many user names, issue 22): after this
+# many failed logins from one address within the window, whatever the user
+# names, that address may not log in until the window ends. An office behind
+# one address fails far fewer than ten times in a quarter of an hour.
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "10"))
+LOGIN_ADDRESS_FAILURE_WINDOW = int(
+    os.environ.get("LOGIN_ADDRESS_FAILURE_WINDOW", "900")
+)
 
 # Which records each member of staff may act on in the admin: the scope of their
 # staff assignment, who may be handed a compound's feedback, who may revert a
@@ -469,7 +479,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     # DRF's JSONRenderer, safe for lone surrogates echoed back in errors.
     "DEFAULT_RENDERER_CLASSES": ["renovation_portal.api.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's, refusing bodies nested too deep (renovation_portal/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["renovation_portal.api.parsers.SafeJSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication"
     ],

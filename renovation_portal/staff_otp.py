@@ -39,6 +39,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from renovation_portal import ratelimit
+
 CODE_MISSING = _(
     "Your account uses two-factor authentication: enter the six-digit code "
     "from your authenticator app."
@@ -101,6 +103,30 @@ def needs_setup(request) -> bool:
     )
 
 
+ADDRESS_LOCKED = _(
+    "Too many failed logins from your network. Logging in from here is paused "
+    "for %(minutes)d minutes; please try again then."
+)
+ADDRESS_FAILURES = "login-failures"
+
+
+def address_verdict(request, *, count: bool) -> ratelimit.Verdict:
+    """The failed logins of ``request``'s address, across user names."""
+    limit = ratelimit.hit if count else ratelimit.check
+    return limit(
+        ADDRESS_FAILURES,
+        request,
+        limit=settings.LOGIN_ADDRESS_FAILURE_LIMIT,
+        window=settings.LOGIN_ADDRESS_FAILURE_WINDOW,
+    )
+
+
+def count_address_failure(sender, credentials, request=None, **kwargs):
+    """``user_login_failed``: a wrong password, a wrong code, an axes lockout."""
+    if request is not None:
+        address_verdict(request, count=True)
+
+
 def _count_failure(request, username: str) -> None:
     """Tell django-axes (and any other listener) about a failed login."""
     user_login_failed.send(
@@ -123,6 +149,13 @@ class StaffLoginForm(AdminAuthenticationForm):
         )
 
     def clean(self):
+        verdict = address_verdict(self.request, count=False)
+        if not verdict.allowed:
+            raise ValidationError(
+                ADDRESS_LOCKED,
+                code="address_locked",
+                params={"minutes": max(1, -(-verdict.retry_after // 60))},
+            )
         cleaned_data = super().clean()
         user = self.user_cache
         if user is None:

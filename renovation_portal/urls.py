@@ -61,8 +61,12 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-# A database that does not answer is a 503 (try again), not a 500
-# (renovation_portal/errors.py).
+# The portal's own error pages: JSON under /api/, admin pages under the admin,
+# the site's elsewhere; a database that does not answer is a 503 (try again),
+# not a 500 (renovation_portal/errors.py).
+handler400 = "renovation_portal.errors.bad_request"
+handler403 = "renovation_portal.errors.permission_denied"
+handler404 = "renovation_portal.errors.page_not_found"
 handler500 = "renovation_portal.errors.handle_server_error"
 
 if settings.BENCH:

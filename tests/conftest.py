@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
-from renovation_portal import page_cache
+from renovation_portal import page_cache, ratelimit
 from sitewide.synthetic import PRESENT_CACHE_KEY
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow
@@ -30,6 +30,7 @@ def _empty_cache():
     banner clear it after creating synthetic rows."""
     cache.clear()
     page_cache.local_pages.clear()
+    ratelimit.store.local.clear()
     page_cache.forget_generation()
     cache.set(PRESENT_CACHE_KEY, False)
     yield

@@ -7,7 +7,7 @@ who attended (governance.selectors.meetings_public loads nothing else).
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.reverse import reverse
@@ -35,6 +35,7 @@ from governance.validators import normalize_phone
 from renovation_portal.api.languages import TranslatedField
 from renovation_portal.api.serializers import (
     BilingualSerializer,
+    ChoiceField,
     NamedReference,
     SlugRelatedField,
 )
@@ -150,8 +151,14 @@ class FeedbackCreateInput(serializers.Serializer):
         slug_field="slug",
         queryset=Estate.objects.only("pk", "slug"),
         help_text="The compound's slug.",
+        error_messages={
+            "does_not_exist": gettext_lazy(
+                "No compound has the identifier “{value}”. Give the compound's "
+                "identifier as it appears in its address (/estates/…/)."
+            )
+        },
     )
-    category = serializers.ChoiceField(choices=FeedbackCategory.choices)
+    category = ChoiceField(choices=FeedbackCategory.choices)
     text = serializers.CharField(min_length=2, max_length=TEXT_MAX_LENGTH)
     name = serializers.CharField(
         max_length=50, required=False, allow_blank=True, default=""

@@ -12,13 +12,15 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import status
 from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from estates.api import views as estate_views
 from governance import selectors, services
 from governance.views import RATE_LIMITED, feedback_rate_limit
+from renovation_portal.api.exceptions import errors_by_field
 from renovation_portal.api.filters import names_contain
+from renovation_portal.api.parsers import SafeJSONParser
 from renovation_portal.api.viewsets import (
     ID_PATTERN,
     PortalReadOnlyViewSet,
@@ -114,7 +116,7 @@ FEEDBACK_NOT_ACCEPTED = _("The feedback was not accepted; see the errors.")
 @method_decorator(sensitive_post_parameters("name", "phone"), name="dispatch")
 class FeedbackCreateApi(PortalViewMixin, GenericAPIView):
     serializer_class = serializers.FeedbackCreateInput
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
     pagination_class = None
     filter_backends = []
 
@@ -153,12 +155,7 @@ class FeedbackCreateApi(PortalViewMixin, GenericAPIView):
                 {
                     "detail": str(FEEDBACK_NOT_ACCEPTED),
                     "code": "invalid",
-                    "errors": {
-                        name: [str(m) for m in messages]
-                        if isinstance(messages, list)
-                        else [str(messages)]
-                        for name, messages in given.errors.items()
-                    },
+                    "errors": errors_by_field(given.errors),
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )

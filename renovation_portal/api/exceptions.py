@@ -22,11 +22,29 @@ class RequestTooLarge(exceptions.APIException):
     default_code = "too_large"
 
 
-def _flatten(detail: dict) -> dict[str, list[str]]:
-    return {
-        str(name): [str(m) for m in (msgs if isinstance(msgs, list) else [msgs])]
-        for name, msgs in detail.items()
-    }
+def plain_messages(detail, prefix: str = "") -> list[str]:
+    """Every message in a DRF error ``detail`` as a plain sentence.
+
+    A list field's errors come keyed by the item's index (``{0: [...]}``);
+    they read "Item 1: …" rather than the Python repr of that dictionary."""
+    if isinstance(detail, dict):
+        messages = []
+        for key, value in detail.items():
+            label = prefix
+            if isinstance(key, int):
+                label += gettext("Item %(number)d: ") % {"number": key + 1}
+            elif key != "non_field_errors":
+                label += f"{key}: "
+            messages += plain_messages(value, label)
+        return messages
+    if isinstance(detail, list | tuple):
+        return [message for item in detail for message in plain_messages(item, prefix)]
+    return [prefix + str(detail)]
+
+
+def errors_by_field(detail: dict) -> dict[str, list[str]]:
+    """A serializer's errors: field name → plain sentences."""
+    return {str(name): plain_messages(messages) for name, messages in detail.items()}
 
 
 def api_exception_handler(exc, context):
@@ -46,11 +64,11 @@ def api_exception_handler(exc, context):
         response.data = {
             "detail": str(INVALID_PARAMETERS),
             "code": "invalid",
-            "errors": _flatten(detail),
+            "errors": errors_by_field(detail),
         }
     elif isinstance(detail, list) and detail:
         response.data = {
-            "detail": " ".join(str(message) for message in detail),
+            "detail": " ".join(plain_messages(detail)),
             "code": getattr(detail[0], "code", None) or "invalid",
         }
     else:

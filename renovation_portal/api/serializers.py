@@ -3,22 +3,54 @@
 from __future__ import annotations
 
 from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
+from rest_framework.fields import empty
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from .languages import FallbackField, TranslatedField
 
+# A field that takes one value refuses a list or an object (issue 22): DRF
+# would look a list up in the database, or quote its Python repr back.
+NOT_ONE_VALUE = gettext_lazy("Give one value here, not a list or an object.")
+
 
 class SlugRelatedField(serializers.SlugRelatedField):
-    """DRF's SlugRelatedField that refuses, with CharField's messages, a NUL
-    or a lone surrogate before looking the slug up: PostgreSQL cannot compare
-    text holding a NUL, and the lookup would fail with a DataError (a 500)
-    instead of "does not exist"."""
+    """DRF's SlugRelatedField that refuses, in plain sentences, what is not
+    one identifier: a list or an object, an empty string (DRF turns it into
+    null and says "may not be null"), a NUL or a lone surrogate (PostgreSQL
+    cannot compare text holding a NUL, and the lookup would fail with a
+    DataError, a 500)."""
+
+    default_error_messages = {
+        "does_not_exist": gettext_lazy("Nothing has the identifier “{value}”."),
+        "invalid": gettext_lazy("This is not a valid identifier."),
+        "not_one_value": NOT_ONE_VALUE,
+    }
+
+    def run_validation(self, data=empty):
+        if data == "" and self.required:
+            self.fail("required")
+        return super().run_validation(data)
 
     def to_internal_value(self, data):
+        if isinstance(data, list | dict):
+            self.fail("not_one_value")
         if isinstance(data, str):
             ProhibitNullCharactersValidator()(data)
             ProhibitSurrogateCharactersValidator()(data)
+        return super().to_internal_value(data)
+
+
+class ChoiceField(serializers.ChoiceField):
+    """DRF's ChoiceField that refuses a list or an object as such, instead of
+    saying that its Python repr is not a valid choice."""
+
+    default_error_messages = {"not_one_value": NOT_ONE_VALUE}
+
+    def to_internal_value(self, data):
+        if isinstance(data, list | dict):
+            self.fail("not_one_value")
         return super().to_internal_value(data)
 
 

@@ -254,7 +254,24 @@ json_values = st.one_of(
     st.none(),
     st.lists(st.text(max_size=5), max_size=3),
     st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=2),
+    # Lists and objects inside each other (issue 22).
+    st.recursive(
+        st.one_of(st.text(max_size=5), st.integers(), st.none()),
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3),
+            st.dictionaries(st.text(max_size=5), inner, max_size=2),
+        ),
+        max_leaves=8,
+    ),
 )
+
+
+def _assert_plain_errors(answer: dict) -> None:
+    """Every message a plain sentence: no Python repr of what was sent."""
+    for messages in answer.get("errors", {}).values():
+        for message in messages:
+            assert isinstance(message, str)
+            assert "ErrorDetail" not in message and "{0:" not in message
 
 
 @pytest.mark.usefixtures("unlimited")
@@ -297,9 +314,51 @@ def test_feedback_api_never_fails_and_stores_nothing_when_it_refuses(client, est
                 HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
             }
             assert response.json()["detail"]
+            _assert_plain_errors(response.json())
             assert rows() == before
 
     post()
+
+
+@pytest.mark.usefixtures("unlimited")
+@pytest.mark.parametrize("field", ["estate", "category", "text", "photos", "consent"])
+@pytest.mark.parametrize("depth", [2, 21, 600, 5000])
+def test_feedback_api_refuses_a_value_nested_at_any_depth(client, estate, field, depth):
+    value = estate.slug
+    for _ in range(depth):
+        value = [value] if depth % 2 else {"x": value}
+    fields = {"estate": estate.slug, "category": "greening", "text": "楼道的灯坏了"}
+    fields[field] = value
+
+    response = client.post(
+        "/api/v1/feedback/",
+        json.dumps(fields) if depth < 900 else _deep_json(fields, field, depth),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response["Content-Type"].startswith("application/json")
+    _assert_plain_errors(response.json())
+    assert rows() == (0, 0, 0, 0)
+
+
+def _deep_json(fields, field, depth):
+    """json.dumps itself recurses; build a very deep body as text."""
+    nested = "[" * depth + '"x"' + "]" * depth
+    rest = {k: v for k, v in fields.items() if k != field}
+    return json.dumps(rest)[:-1] + f', "{field}": {nested}}}'
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/estates/" + "宁" * 20_000 + "/", "/en/estates/?q=" + "a" * 100_000],
+    ids=["path", "query"],
+)
+def test_an_over_long_address_is_never_a_500(client, url):
+    response = client.get(url)
+
+    assert response.status_code < HTTPStatus.INTERNAL_SERVER_ERROR
 
 
 @pytest.mark.usefixtures("unlimited")

@@ -107,7 +107,7 @@ def test_district_administrator_reaches_the_subdistricts_below(
         HTTPStatus.OK
     )
     assert client.get(change_url(places["other_programme"])).status_code == (
-        HTTPStatus.FOUND
+        HTTPStatus.NOT_FOUND
     )
 
 
@@ -121,8 +121,8 @@ def test_subdistrict_administrator_cannot_edit_the_districts_programme(
         HTTPStatus.FOUND
     )
     response = client.get(change_url(places["district_programme"]))
-    # Out of scope looks like not there: the admin sends the clerk back.
-    assert response.status_code == HTTPStatus.FOUND
+    # Out of scope looks like not there: 404 (issue 22).
+    assert response.status_code == HTTPStatus.NOT_FOUND
     assert Programme.objects.get(pk=places["district_programme"].pk).name_zh_hans == (
         "测试区改造计划"
     )
