@@ -76,9 +76,10 @@ class MenuItem:
     count: int | None = None
 
 
-def area_counts(programme: Programme) -> dict[str, int]:
+def area_counts(programme: Programme, extra: dict | None = None) -> dict[str, int]:
     """How many lanes, events, councils, merged courtyards, facilities,
-    organisations and awards lie in the programme's area: one query."""
+    organisations and awards lie in the programme's area, and whatever else
+    ``extra`` asks to count: one query."""
     area = selectors.programme_area_q
     return count_each(
         {
@@ -89,6 +90,7 @@ def area_counts(programme: Programme) -> dict[str, int]:
             "facilities": Facility.objects.filter(area(programme)),
             "organisations": Organisation.objects.filter(area(programme)),
             "awards": Award.objects.filter(area(programme)),
+            **(extra or {}),
         }
     )
 
@@ -137,15 +139,18 @@ class ProgrammeMixin:
 
     context_object_name = "programme"
 
-    def get_queryset(self):
-        return selectors.programme_detail()
+    # The landing lists the batches; the other pages show none.
+    shows_batches = False
 
-    def programme_context(self, current: str) -> dict:
+    def get_queryset(self):
+        return selectors.programme_detail(batches=self.shows_batches)
+
+    def programme_context(self, current: str, extra_counts=None) -> dict:
         programme = self.object
         figures = selectors.programme_figures(programme=programme)
         stage_counts = selectors.programme_stage_counts(programme=programme)
         members = selectors.member_count(stage_counts)
-        counts = area_counts(programme)
+        counts = area_counts(programme, extra_counts)
         index = selectors.figures_by_key(figures)
         headline = selectors.headline_figures(figures)
         return {
@@ -198,6 +203,7 @@ class ProgrammeListView(ListView):
 
 class ProgrammeDetailView(ProgrammeMixin, DetailView):
     template_name = "programmes/programme_detail.html"
+    shows_batches = True
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -288,11 +294,22 @@ class ProgrammeCaseStudyView(ProgrammeMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(self.programme_context("case-study"))
         programme = self.object
-        index = context["figure_index"]
         sections = list(programme.sections.order_by("position", "pk"))
         kinds = {section.kind for section in sections}
+        # The default procedure's steps are counted with the area's counts.
+        steps_by_stage = (
+            estate_overview.default_procedure_steps_by_stage()
+            if SectionKind.STAGES in kinds
+            else {}
+        )
+        context.update(
+            self.programme_context(
+                "case-study",
+                {f"steps:{stage}": rows for stage, rows in steps_by_stage.items()},
+            )
+        )
+        index = context["figure_index"]
         context["sections"] = [
             {"section": s, "figures": selectors.pick(index, s.figure_key_list)}
             for s in sections
@@ -300,7 +317,8 @@ class ProgrammeCaseStudyView(ProgrammeMixin, DetailView):
         if SectionKind.PILLARS in kinds:
             context["pillars"] = pillar_panels(programme, index, context)
         if SectionKind.STAGES in kinds:
-            steps = estate_overview.default_procedure_step_counts()
+            counts = context["area_counts"]
+            steps = {stage: counts[f"steps:{stage}"] for stage in steps_by_stage}
             context["procedure"] = [
                 {"label": label, "count": steps[stage]}
                 for stage, label in Stage.choices

@@ -193,6 +193,13 @@ class Programme(SlugFromNameMixin, TimeStampedModel):
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
         ordering = ["position", "name_zh_hans", "pk"]
+        # The lists' order: a page of programmes is read from the index
+        # instead of sorting every programme (2,500 at 250,000 compounds).
+        indexes = [
+            models.Index(
+                fields=["position", "name_zh_hans", "id"], name="programme_list_order"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(province__isnull=False)

@@ -98,6 +98,13 @@ def notices_recently_updated(*, limit: int) -> list[Notice]:
     )
 
 
+def default_procedure_steps_by_stage() -> dict[str, QuerySet]:
+    """The shipped default procedure's steps in each stage, to be counted
+    with other counts in one query (renovation_portal.counting.count_each)."""
+    steps = StepTemplate.objects.filter(procedure__is_default_template=True)
+    return {stage: steps.filter(stage=stage) for stage in Stage.values}
+
+
 def default_procedure_step_counts() -> dict[str, int]:
     """How many steps the shipped default procedure has in each stage."""
     counts = dict(

@@ -249,7 +249,7 @@ def test_programme_pages_take_the_same_queries_at_1_and_50_rows(
     client, django_assert_max_num_queries, members, suffix
 ):
     programme = _programme_with_members(members)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(10):
         response = client.get(f"/en/programmes/{programme.slug}/{suffix}")
     assert response.status_code == HTTPStatus.OK
 
