@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import CharField, Count, QuerySet, Value
+from django.db.models import Aggregate, CharField, Count, QuerySet, Value
 
 
 def count_each(querysets: dict[str, QuerySet]) -> dict[str, int]:
@@ -22,3 +22,22 @@ def count_each(querysets: dict[str, QuerySet]) -> dict[str, int]:
     first, *rest = parts
     counts = dict(first.union(*rest, all=True)) if rest else dict(first)
     return {key: counts.get(key, 0) for key in querysets}
+
+
+class JoinedIds(Aggregate):
+    """The ids of a group joined by commas, on PostgreSQL and SQLite alike: a
+    short list that comes with its row instead of a query of its own
+    (``string_agg`` / ``group_concat``)."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(CAST(%(expressions)s AS TEXT), ',')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            function="GROUP_CONCAT",
+            template="%(function)s(%(expressions)s, ',')",
+            **extra_context,
+        )

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     Count,
-    Exists,
     OuterRef,
     Prefetch,
     Q,
@@ -25,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext
 
+from renovation_portal.counting import JoinedIds
 from renovation_portal.translation import CONTENT_LANGUAGES, column
 
 from ..models import (
@@ -81,9 +81,8 @@ def programme_with_counts() -> QuerySet[Programme]:
 
 def programme_detail(*, batches: bool = True) -> QuerySet[Programme]:
     """Programmes with their places, sources and (unless ``batches`` is
-    false: a page that shows none) batches, one query each. The subdistricts
-    it covers are a subquery wherever the area is counted
-    (:func:`programme_subdistricts`)."""
+    false: a page that shows none) batches, one query each; the ids of the
+    subdistricts it names come with the programme itself (``covered_ids``)."""
     lookups = [
         Prefetch("sources", queryset=ProgrammeSource.objects.order_by("position"))
     ]
@@ -94,7 +93,18 @@ def programme_detail(*, batches: bool = True) -> QuerySet[Programme]:
                 queryset=ProgrammeBatch.objects.order_by("kind", "year", "number"),
             )
         )
-    return programme_list().prefetch_related(*lookups)
+    named = (
+        Programme.covers.through.objects.filter(programme_id=OuterRef("pk"))
+        .order_by()
+        .values("programme_id")
+        .annotate(ids=JoinedIds("subdistrict_id"))
+        .values("ids")
+    )
+    return (
+        programme_list()
+        .annotate(covered_ids=Subquery(named))
+        .prefetch_related(*lookups)
+    )
 
 
 def programme_figures(*, programme: Programme) -> list[ProgrammeFigure]:
@@ -204,20 +214,32 @@ def programme_members(*, programme: Programme) -> QuerySet[ProgrammeMembership]:
 
 def programme_subdistricts(programme: Programme) -> QuerySet[Subdistrict]:
     """The subdistricts (or towns) the programme covers: those it names, or
-    else every one in its authority's place. A subquery, never a query of its
-    own: a page counting several things in the area pays no extra round trip."""
+    else every one in its authority's place."""
     if programme.subdistrict_id is not None:
         return Subdistrict.objects.filter(pk=programme.subdistrict_id)
+    covered = covered_pks(programme)
+    if covered:
+        return Subdistrict.objects.filter(pk__in=covered)
     if programme.district_id is not None:
-        whole = Q(district_id=programme.district_id)
-    elif programme.city_id is not None:
-        whole = Q(district__city_id=programme.city_id)
-    else:
-        whole = Q(district__city__province_id=programme.province_id)
-    named = Programme.covers.through.objects.filter(programme_id=programme.pk)
-    return Subdistrict.objects.filter(
-        Q(pk__in=named.values("subdistrict_id")) | (whole & ~Exists(named))
-    )
+        return Subdistrict.objects.filter(district_id=programme.district_id)
+    if programme.city_id is not None:
+        return Subdistrict.objects.filter(district__city_id=programme.city_id)
+    return Subdistrict.objects.filter(district__city__province_id=programme.province_id)
+
+
+def covered_pks(programme: Programme) -> list[int]:
+    """The ids of the subdistricts the programme names: from the programme's
+    own query when it came from :func:`programme_detail` (``covered_ids``),
+    else read once per instance however many counts of its area a page makes."""
+    pks = getattr(programme, "_covered_pks", None)
+    if pks is None:
+        joined = getattr(programme, "covered_ids", False)
+        if joined is False:
+            pks = list(programme.covers.values_list("pk", flat=True))
+        else:
+            pks = [int(pk) for pk in (joined or "").split(",") if pk]
+        programme._covered_pks = pks
+    return pks
 
 
 def programme_from_request(request) -> Programme | None:
