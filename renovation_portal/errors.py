@@ -37,6 +37,8 @@ from django.views.defaults import bad_request as django_bad_request
 from django.views.defaults import page_not_found as django_page_not_found
 from django.views.defaults import server_error
 
+from renovation_portal.api.exceptions import not_found as api_not_found
+
 RETRY_AFTER_SECONDS = 10
 UNREACHABLE = (OperationalError, InterfaceError)
 
@@ -168,7 +170,7 @@ def csrf_failure(request, reason=""):
 def page_not_found(request, exception=None, template_name="404.html"):
     """``handler404``."""
     if _is_api(request):
-        return _json(HTTPStatus.NOT_FOUND, gettext("Not found."), "not_found")
+        return api_not_found(request)
     if _is_admin(request):
         return _admin_page(
             request,

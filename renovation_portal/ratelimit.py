@@ -64,9 +64,6 @@ class SharedOrLocal:
     def incr(self, key, delta=1):
         return self._call("incr", key, delta)
 
-    def delete(self, key):
-        return self._call("delete", key)
-
 
 store = SharedOrLocal()
 
