@@ -94,7 +94,6 @@ def _admin_page(request, status: HTTPStatus, title: str, message: str):
         **admin.site.each_context(request),
         "title": title,
         "message": message,
-        "status": int(status),
     }
     response = TemplateResponse(request, "admin/error.html", context, status=status)
     return response.render()

@@ -70,9 +70,7 @@ def page(status: int) -> bytes:
                     "home_label": gettext("Go to the home page"),
                 }
             )
-    return render_to_string(
-        "protocol_error.html", {"sections": sections, "status": status}
-    ).encode()
+    return render_to_string("protocol_error.html", {"sections": sections}).encode()
 
 
 def response(status: int, reason: str) -> bytes:
@@ -102,5 +100,4 @@ def install() -> None:
             return stock(sock, status_int, reason, mesg)
         util.write_nonblock(sock, data)
 
-    write_error.portal = True
     util.write_error = write_error

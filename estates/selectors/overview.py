@@ -103,15 +103,3 @@ def default_procedure_steps_by_stage() -> dict[str, QuerySet]:
     with other counts in one query (renovation_portal.counting.count_each)."""
     steps = StepTemplate.objects.filter(procedure__is_default_template=True)
     return {stage: steps.filter(stage=stage) for stage in Stage.values}
-
-
-def default_procedure_step_counts() -> dict[str, int]:
-    """How many steps the shipped default procedure has in each stage."""
-    counts = dict(
-        StepTemplate.objects.filter(procedure__is_default_template=True)
-        .order_by()
-        .values_list("stage")
-        .annotate(n=models.Count("pk"))
-        .values_list("stage", "n")
-    )
-    return {stage: counts.get(stage, 0) for stage in Stage.values}
