@@ -194,3 +194,23 @@ def test_a_stale_gram_count_changes_no_search_result():
     assert sorted(_names(estate_search(query="yueya"))) == sorted(
         ["乐悦雅居", "悦雅新村"]
     )
+
+
+def test_when_every_gram_is_common_the_rarest_are_counted_beyond_the_cap(
+    monkeypatch,
+):
+    from estates.selectors import search
+
+    # Every gram of "leyueyaju" is held by at least as many estates as the
+    # first count reads (one), so they all tie there; "ley" is held by six,
+    # "yaj" and "aju" by one.
+    monkeypatch.setattr(search, "GRAM_COUNT_CAP", 1)
+    for name in ("乐园小区", "乐园新村", "乐园花苑", "乐悦花园", "乐悦新村"):
+        EstateFactory(name_zh_hans=name)
+    for name in ("悦雅小区", "悦雅花苑", "乐悦雅居"):
+        EstateFactory(name_zh_hans=name)
+
+    grams = search.rarest_grams("leyueyaju")
+
+    assert sorted(grams) == ["aju", "yaj"]
+    assert _names(estate_search(query="leyueyaju")) == ["乐悦雅居"]
