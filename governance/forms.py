@@ -7,10 +7,15 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from estates.models import Estate
+from estates.models import Estate, Subdistrict
 from renovation_portal.images import ImageRejected
 
-from .models.participation import TEXT_MAX_LENGTH, FeedbackCategory
+from .models.participation import (
+    TEXT_MAX_LENGTH,
+    UNLISTED_ADDRESS_MAX_LENGTH,
+    UNLISTED_NAME_MAX_LENGTH,
+    FeedbackCategory,
+)
 from .models.surveys import COMMENT_MAX_LENGTH, Dimension, Score
 from .services import MAX_PHOTOS, ContactDetails, feedback_clean_photos
 from .validators import normalize_phone
@@ -42,17 +47,59 @@ class MultiplePhotoField(forms.FileField):
         return [super(MultiplePhotoField, self).clean(f, initial) for f in files if f]
 
 
+NO_COMPOUND = _(
+    "Choose your compound first, or say that it is not listed. Nothing was sent."
+)
+
+
 class FeedbackForm(forms.Form):
+    """About a compound of the register (``estate``, chosen on the step before)
+    or about one it does not hold yet (``unlisted``: its name and address as
+    the resident gives them, and the subdistrict whose office answers).
+
+    The compound and the subdistrict come as hidden values from the steps
+    that found them (views.feedback_new): no page lists every compound."""
+
     estate = forms.ModelChoiceField(
         label=_("Compound"),
-        queryset=Estate.objects.only("pk", "slug", "name_zh_hans", "name_en").order_by(
-            "name_zh_hans"
-        ),
+        queryset=Estate.objects.only("pk", "slug", "name_zh_hans", "name_en"),
         to_field_name="slug",
-        empty_label=_("Choose your compound"),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": _(
+                "That compound is no longer in the register. Choose it again."
+            )
+        },
+    )
+    unlisted = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    subdistrict = forms.ModelChoiceField(
+        label=_("Subdistrict"),
+        queryset=Subdistrict.objects.only("pk"),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": _(
+                "That subdistrict is not on the portal. Choose it again."
+            )
+        },
+    )
+    unlisted_name = forms.CharField(
+        label=_("Your compound's name"),
+        max_length=UNLISTED_NAME_MAX_LENGTH,
+        required=False,
+        help_text=_("As residents call it; another name it is known by helps too."),
+    )
+    unlisted_address = forms.CharField(
+        label=_("Its address"),
+        max_length=UNLISTED_ADDRESS_MAX_LENGTH,
+        required=False,
+        help_text=_("The road and number, or the nearest crossing."),
     )
     category = forms.ChoiceField(
-        label=_("What is it about?"), choices=FeedbackCategory.choices
+        label=_("What is it about?"),
+        choices=[("", _("Choose one")), *FeedbackCategory.choices],
+        error_messages={"required": _("Choose what your feedback is about.")},
     )
     text = forms.CharField(
         label=_("What is wrong, or what would you like?"),
@@ -113,8 +160,30 @@ class FeedbackForm(forms.Form):
         except ImageRejected as error:
             raise ValidationError(str(error), code=error.code) from None
 
+    @property
+    def is_unlisted(self) -> bool:
+        return self["unlisted"].value() in (True, "True", "true", "1", "on")
+
     def clean(self):
         cleaned = super().clean()
+        if self.is_unlisted:
+            cleaned["estate"] = None
+            for field in ("unlisted_name", "unlisted_address"):
+                if field not in self.errors and not cleaned.get(field, "").strip():
+                    self.add_error(
+                        field,
+                        ValidationError(
+                            self.fields[field].error_messages["required"],
+                            code="required",
+                        ),
+                    )
+            if "subdistrict" not in self.errors and cleaned.get("subdistrict") is None:
+                self.add_error(None, ValidationError(NO_COMPOUND, code="no_compound"))
+        else:
+            cleaned["unlisted_name"] = cleaned["unlisted_address"] = ""
+            cleaned["subdistrict"] = None
+            if "estate" not in self.errors and cleaned.get("estate") is None:
+                self.add_error(None, ValidationError(NO_COMPOUND, code="no_compound"))
         if (cleaned.get("name") or cleaned.get("phone")) and not cleaned.get("consent"):
             self.add_error(
                 "consent",

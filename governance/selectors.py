@@ -227,7 +227,7 @@ def feedback_public(reference: str) -> Feedback | None:
         return None
     return (
         Feedback.objects.filter(reference=normalized)
-        .select_related("estate")
+        .select_related("estate", "subdistrict")
         .prefetch_related(
             Prefetch(
                 "status_changes",
@@ -389,3 +389,59 @@ def survey_open_for_estate(
 
 def survey_answered(*, survey: Survey, device_key: str) -> bool:
     return SurveyResponse.objects.filter(survey=survey, device_key=device_key).exists()
+
+
+# ------------------------------------------------------------------------------
+# The feedback form's steps: finding the compound, or the office of one that is
+# not listed. Each answers at most ``limit`` rows, however large the register.
+# ------------------------------------------------------------------------------
+FEEDBACK_MATCHES = 10
+
+
+def feedback_compound_matches(query: str, *, limit: int = FEEDBACK_MATCHES) -> list:
+    """The best ``limit`` compounds for what a resident typed, with their
+    community and subdistrict to tell same-named compounds apart."""
+    from estates.selectors.search import estate_search
+
+    if not query.strip():
+        return []
+    return list(
+        estate_search(query=query)
+        .select_related(None)
+        .select_related("community__subdistrict")
+        .only(
+            "pk",
+            "slug",
+            "name_zh_hans",
+            "name_en",
+            "community__name_zh_hans",
+            "community__name_en",
+            "community__subdistrict__name_zh_hans",
+            "community__subdistrict__name_en",
+        )[:limit]
+    )
+
+
+def feedback_subdistrict_matches(
+    query: str, *, district=None, limit: int = FEEDBACK_MATCHES
+) -> tuple[list, bool]:
+    """Subdistricts (and towns) whose name holds ``query`` in either language,
+    with their district and city, of ``district`` if given; every one when
+    there are no more than ``limit`` and nothing is typed. Also whether more
+    matched than are shown."""
+    from estates.models import Subdistrict
+
+    subdistricts = Subdistrict.objects.select_related("district__city").order_by(
+        "name_zh_hans", "pk"
+    )
+    if district is not None:
+        subdistricts = subdistricts.filter(district=district)
+    text = " ".join(query.split())
+    if text:
+        subdistricts = subdistricts.filter(
+            Q(name_zh_hans__icontains=text) | Q(name_en__icontains=text)
+        )
+    found = list(subdistricts[: limit + 1])
+    if not text and len(found) > limit:
+        return [], True
+    return found[:limit], len(found) > limit

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from estates.models import Estate
+from estates.models import Estate, Subdistrict
 from renovation_portal.images import CleanImage, clean_image
 
 from .models import (
@@ -50,6 +50,15 @@ class ContactDetails:
         return bool(self.name or self.phone)
 
 
+@dataclass(frozen=True)
+class UnlistedCompound:
+    """A compound the register does not hold, as a resident gives it."""
+
+    name: str
+    address: str
+    subdistrict: Subdistrict
+
+
 def feedback_clean_photos(*, photos: Iterable) -> list[CleanImage]:
     """Every photo re-encoded, or ImageRejected for the first bad one."""
     photos = list(photos)
@@ -79,14 +88,18 @@ def _delete_files(photos: list[FeedbackPhoto]) -> None:
 
 def feedback_submit(
     *,
-    estate: Estate,
+    estate: Estate | None,
     category: str,
     text: str,
     contact: ContactDetails | None = None,
     photos: Iterable = (),
     clean_photos: list[CleanImage] | None = None,
+    unlisted: UnlistedCompound | None = None,
 ) -> Feedback:
     """Store a resident's feedback with its photos, contact and first status.
+
+    It is about ``estate``, or, when the register does not hold the compound,
+    about the ``unlisted`` one given by name and address in a subdistrict.
 
     ``photos`` are uploaded files, checked here; a caller that already checked
     them (a form) passes ``clean_photos`` instead. Raises ValidationError or
@@ -109,6 +122,10 @@ def feedback_submit(
                 category=category,
                 text=text,
             )
+            if unlisted is not None:
+                feedback.unlisted_name = unlisted.name.strip()
+                feedback.unlisted_address = unlisted.address.strip()
+                feedback.subdistrict = unlisted.subdistrict
             feedback.full_clean()
             feedback.save()
             if contact:
@@ -196,6 +213,20 @@ def feedback_assign(*, feedback: Feedback, assigned_to) -> Feedback:
         feedback.full_clean()
         feedback.save(update_fields=["assigned_to", "updated_at"])
     return feedback
+
+
+def feedback_link_estate(*, feedback: Feedback, estate: Estate) -> bool:
+    """Point feedback about a compound not listed at the compound staff have
+    since created from it. False if another clerk linked it meanwhile (the
+    first link stays). What the resident gave is kept."""
+    with transaction.atomic():
+        current = Feedback.objects.select_for_update().get(pk=feedback.pk)
+        if current.estate_id is not None:
+            return False
+        current.estate = estate
+        current.save(update_fields=["estate", "updated_at"])
+    feedback.estate = estate
+    return True
 
 
 def feedback_contacts_erase(*, closed_before) -> int:

@@ -1,9 +1,12 @@
 """The governance page: councils, meetings, organisations, awards, mediation."""
 
+from __future__ import annotations
+
 import functools
 import logging
 import re
 import secrets
+from dataclasses import dataclass
 from http import HTTPStatus
 
 from django.conf import settings
@@ -17,12 +20,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import TemplateView
 
-from estates.models import Estate
+from estates.models import District, Estate, Subdistrict
 from estates.selectors.programmes import programme_area_q, programme_from_request
+from estates.selectors.search import MAX_QUERY_LENGTH
 from renovation_portal import ratelimit
 
 from . import selectors, services
 from .forms import FeedbackForm, SurveyForm
+from .models.participation import UNLISTED_NAME_MAX_LENGTH
 
 logger = logging.getLogger(__name__)
 
@@ -79,29 +84,108 @@ def feedback_rate_limit(request) -> ratelimit.Verdict:
     )
 
 
-def _form_page(request, form, *, status=HTTPStatus.OK, error=""):
-    return render(
-        request,
-        "feedback/feedback_form.html",
-        {"form": form, "error": error},
-        status=status,
-    )
+@dataclass
+class FeedbackTarget:
+    """What the form's earlier steps chose: a compound of the register, or a
+    subdistrict for one that is not listed (``?unlisted=1``)."""
+
+    estate: Estate | None = None
+    unlisted: bool = False
+    subdistrict: Subdistrict | None = None
+
+    @classmethod
+    def from_data(cls, data) -> FeedbackTarget:
+        target = cls(unlisted=data.get("unlisted") in ("1", "True", "true", "on"))
+        slug = data.get("estate", "")
+        if not target.unlisted and isinstance(slug, str) and 0 < len(slug) <= 200:
+            target.estate = (
+                Estate.objects.select_related("community__subdistrict")
+                .filter(slug=slug)
+                .first()
+            )
+        pk = data.get("subdistrict", "")
+        if target.unlisted and isinstance(pk, str) and pk.isdigit() and len(pk) < 10:
+            target.subdistrict = (
+                Subdistrict.objects.select_related("district__city")
+                .filter(pk=int(pk))
+                .first()
+            )
+        return target
+
+    @property
+    def chosen(self) -> bool:
+        return self.estate is not None or self.subdistrict is not None
+
+    def initial(self, data) -> dict:
+        if self.estate is not None:
+            return {"estate": self.estate.slug}
+        name = data.get("name", "")
+        return {
+            "unlisted": True,
+            "subdistrict": self.subdistrict.pk,
+            "unlisted_name": name[:UNLISTED_NAME_MAX_LENGTH]
+            if isinstance(name, str)
+            else "",
+        }
+
+
+def _typed(request, name: str) -> str:
+    value = request.GET.get(name, "")
+    return " ".join(value.split())[:MAX_QUERY_LENGTH] if isinstance(value, str) else ""
+
+
+def _district(request) -> District | None:
+    """``?district=<pk>``: a district-level programme's link narrows the
+    subdistricts offered to its own."""
+    pk = request.GET.get("district", "")
+    if not (isinstance(pk, str) and pk.isdigit() and len(pk) < 10):
+        return None
+    return District.objects.select_related("city").filter(pk=int(pk)).first()
+
+
+def _form_page(request, form, target, *, status=HTTPStatus.OK, error=""):
+    context = {"form": form, "error": error, "target": target, "step": "form"}
+    if not target.chosen and request.method == "GET":
+        if target.unlisted:
+            query = _typed(request, "place")
+            district = _district(request)
+            matches, more = selectors.feedback_subdistrict_matches(
+                query, district=district
+            )
+            context.update(
+                step="place", query=query, matches=matches, more=more, district=district
+            )
+        else:
+            query = _typed(request, "q")
+            context.update(
+                step="compound",
+                query=query,
+                matches=selectors.feedback_compound_matches(query),
+            )
+    return render(request, "feedback/feedback_form.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("name", "phone")
 def feedback_new(request):
+    """Three steps, each a page that works without JavaScript: find the
+    compound by name (or say it is not listed, then find its subdistrict),
+    then the feedback itself."""
     if request.method == "GET":
-        slug = request.GET.get("estate", "")
-        initial = {"estate": slug} if isinstance(slug, str) and slug else {}
-        return _form_page(request, FeedbackForm(initial=initial))
+        target = FeedbackTarget.from_data(request.GET)
+        form = FeedbackForm(
+            initial=target.initial(request.GET) if target.chosen else {}
+        )
+        return _form_page(request, form, target)
 
+    target = FeedbackTarget.from_data(request.POST)
     form = FeedbackForm(request.POST, request.FILES)
     verdict = feedback_rate_limit(request)
     if not verdict.allowed:
         response = _form_page(
             request,
             form,
+            target,
             status=HTTPStatus.TOO_MANY_REQUESTS,
             error=RATE_LIMITED % {"minutes": max(1, -(-verdict.retry_after // 60))},
         )
@@ -109,25 +193,42 @@ def feedback_new(request):
         return response
     if form.is_spam:
         return _form_page(
-            request, FeedbackForm(), status=HTTPStatus.BAD_REQUEST, error=REFUSED
+            request,
+            FeedbackForm(),
+            target,
+            status=HTTPStatus.BAD_REQUEST,
+            error=REFUSED,
         )
     if not form.is_valid():
-        return _form_page(request, form, status=HTTPStatus.BAD_REQUEST)
+        return _form_page(request, form, target, status=HTTPStatus.BAD_REQUEST)
+    data = form.cleaned_data
+    unlisted = None
+    if data["subdistrict"] is not None:
+        unlisted = services.UnlistedCompound(
+            name=data["unlisted_name"],
+            address=data["unlisted_address"],
+            subdistrict=data["subdistrict"],
+        )
     try:
         feedback = services.feedback_submit(
-            estate=form.cleaned_data["estate"],
-            category=form.cleaned_data["category"],
-            text=form.cleaned_data["text"],
+            estate=data["estate"],
+            unlisted=unlisted,
+            category=data["category"],
+            text=data["text"],
             contact=form.contact(),
-            clean_photos=form.cleaned_data["photos"],
+            clean_photos=data["photos"],
         )
     except ValidationError as error:
         form.add_error(None, error)
-        return _form_page(request, form, status=HTTPStatus.BAD_REQUEST)
+        return _form_page(request, form, target, status=HTTPStatus.BAD_REQUEST)
     except DatabaseError:
         logger.exception("Feedback could not be stored")
         return _form_page(
-            request, form, status=HTTPStatus.SERVICE_UNAVAILABLE, error=NOT_SAVED
+            request,
+            form,
+            target,
+            status=HTTPStatus.SERVICE_UNAVAILABLE,
+            error=NOT_SAVED,
         )
     return redirect(f"{feedback.get_absolute_url()}?sent=1")
 

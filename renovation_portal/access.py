@@ -41,11 +41,19 @@ class AccessPolicy(Protocol):
         """Whether ``user`` may act on ``obj`` (an unsaved record: yes)."""
 
     def staff_for_estate(
-        self, *, estate: models.Model, permission: str, user, keep: int | None = None
+        self,
+        *,
+        estate: models.Model | None,
+        permission: str,
+        user,
+        keep: int | None = None,
+        subdistrict: models.Model | None = None,
     ) -> models.QuerySet:
         """The active staff a record of ``estate`` may be handed to by ``user``:
         those working on the compound who hold ``permission``
-        (``"app_label.codename"``); ``keep`` (a user's pk) stays offered."""
+        (``"app_label.codename"``); ``keep`` (a user's pk) stays offered. A
+        record of no compound yet (feedback about one not listed) goes to the
+        staff of its ``subdistrict``."""
 
     def may_revert(self, user) -> bool:
         """Whether ``user`` may revert a record to an earlier version."""
@@ -77,10 +85,19 @@ def is_in_scope(obj: models.Model, user) -> bool:
 
 
 def staff_for_estate(
-    *, estate: models.Model, permission: str, user, keep: int | None = None
+    *,
+    estate: models.Model | None,
+    permission: str,
+    user,
+    keep: int | None = None,
+    subdistrict: models.Model | None = None,
 ) -> models.QuerySet:
     return policy().staff_for_estate(
-        estate=estate, permission=permission, user=user, keep=keep
+        estate=estate,
+        permission=permission,
+        user=user,
+        keep=keep,
+        subdistrict=subdistrict,
     )
 
 

@@ -27,10 +27,11 @@ from django.utils import timezone
 
 from estates.models import Community, Estate, Stage, Step
 from estates.services import FINISHED
-from governance.models import Council, Feedback
+from governance.models import CLOSED_STATUSES, Council, Feedback, FeedbackStatus
 from governance.overdue import councils_meeting_due, feedback_waiting
 
 NO_STAGE = ""
+OPEN = [status for status in FeedbackStatus.values if status not in CLOSED_STATUSES]
 
 
 @dataclass
@@ -57,6 +58,8 @@ class Dashboard:
     show_feedback: bool
     show_councils: bool
     waiting_days: int
+    # Open feedback about compounds the register does not hold yet.
+    unlisted: Figure | None = None
 
 
 def _changelist(site: admin.AdminSite, model: type[Model], **params) -> str:
@@ -150,4 +153,12 @@ def staff_dashboard(request, site: admin.AdminSite = admin.site) -> Dashboard | 
         show_feedback=feedback is not None,
         show_councils=councils is not None,
         waiting_days=settings.FEEDBACK_WAITING_DAYS,
+        unlisted=None
+        if feedback is None
+        else Figure(
+            feedback.filter(estate__isnull=True)
+            .exclude(status__in=CLOSED_STATUSES)
+            .count(),
+            _changelist(site, Feedback, listed="no", status__in=",".join(OPEN)),
+        ),
     )

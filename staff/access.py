@@ -23,9 +23,15 @@ class StaffAccessPolicy:
     def is_in_scope(self, obj, user):
         return scopes.is_in_scope(obj, user)
 
-    def staff_for_estate(self, *, estate, permission, user, keep=None):
+    def staff_for_estate(
+        self, *, estate, permission, user, keep=None, subdistrict=None
+    ):
         return selectors.staff_for_estate(
-            estate=estate, permission=permission, user=user, keep=keep
+            estate=estate,
+            permission=permission,
+            user=user,
+            keep=keep,
+            subdistrict=subdistrict,
         )
 
     def may_revert(self, user):

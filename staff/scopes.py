@@ -90,7 +90,14 @@ _PROGRAMME = Scope(
         "covers__communities",
     ),
 )
-_FEEDBACK = _ESTATE
+# Feedback about a compound not listed yet goes to the office of the
+# subdistrict the resident chose; its community's staff see it once staff
+# have created the compound from it.
+_FEEDBACK = Scope(
+    subdistrict=("estate__community__subdistrict", "subdistrict"),
+    community="estate__community",
+    estate="estate",
+)
 _LANE = Scope(
     subdistrict="subdistrict", community="estates__community", estate="estates"
 )

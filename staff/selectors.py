@@ -7,25 +7,28 @@ from django.db.models import Q, QuerySet
 
 
 def staff_for_estate(
-    *, estate, permission: str, user, keep: int | None = None
+    *, estate, permission: str, user, keep: int | None = None, subdistrict=None
 ) -> QuerySet:
     """The active staff a record of ``estate`` may be handed to by ``user``:
     those assigned to the estate's community or to its subdistrict (its
     administrators) who hold ``permission`` (``"app_label.codename"``) through
     a group or on their own. A superuser may hand it to any active staff.
     ``keep`` (a user's pk, the current holder) stays offered, so that a form
-    left as it was still saves."""
+    left as it was still saves. Without an estate (feedback about a compound
+    not listed), those assigned to ``subdistrict``."""
     users = get_user_model()._default_manager
     staff = users.filter(is_staff=True, is_active=True)
     if user.is_superuser:
         return staff.order_by("username")
-    community = estate.community
-    area = (
-        Q(staff_assignment__communities=community)
-        | Q(staff_assignment__subdistricts=community.subdistrict_id)
-        if community is not None
-        else Q(pk__in=[])
-    )
+    community = estate.community if estate is not None else None
+    if community is not None:
+        area = Q(staff_assignment__communities=community) | Q(
+            staff_assignment__subdistricts=community.subdistrict_id
+        )
+    elif estate is None and subdistrict is not None:
+        area = Q(staff_assignment__subdistricts=subdistrict)
+    else:
+        area = Q(pk__in=[])
     app_label, codename = permission.split(".")
     holds = Q(
         groups__permissions__codename=codename,

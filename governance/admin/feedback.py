@@ -14,13 +14,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from governance import services
-from governance.admin.filters import FeedbackWaitingFilter
+from governance.admin.filters import FeedbackListedFilter, FeedbackWaitingFilter
+from governance.admin.unlisted import create_compound_view, may_create_compound
 from governance.models import (
     ALLOWED_TRANSITIONS,
     Feedback,
@@ -139,7 +141,7 @@ class FeedbackAdmin(StaffModelAdmin):
     list_display = [
         "reference",
         "created_at",
-        "estate",
+        "compound",
         "category",
         "status",
         "assigned_to",
@@ -147,13 +149,14 @@ class FeedbackAdmin(StaffModelAdmin):
     ]
     list_filter = [
         FeedbackWaitingFilter,
+        FeedbackListedFilter,
         "status",
         "category",
         "estate__community",
         "estate",
         "assigned_to",
     ]
-    search_fields = ["reference"]
+    search_fields = ["reference", "unlisted_name"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
     actions = ["export_register"]
@@ -166,6 +169,10 @@ class FeedbackAdmin(StaffModelAdmin):
         "created_at",
         "closed_at",
         "photo_previews",
+        "unlisted_name",
+        "unlisted_address",
+        "subdistrict",
+        "create_compound",
     ]
     fieldsets = [
         (
@@ -198,6 +205,68 @@ class FeedbackAdmin(StaffModelAdmin):
         # Feedback comes from residents, through the form or the API.
         return False
 
+    def get_urls(self):
+        create = path(
+            "<path:object_id>/create-compound/",
+            self.admin_site.admin_view(
+                lambda request, object_id: create_compound_view(
+                    self, request, object_id
+                )
+            ),
+            name="governance_feedback_create_compound",
+        )
+        return [create, *super().get_urls()]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.unlisted_name:
+            return fieldsets
+        unlisted = (
+            _("A compound not in the register"),
+            {
+                "fields": [
+                    ("unlisted_name", "subdistrict"),
+                    "unlisted_address",
+                    "create_compound",
+                ]
+            },
+        )
+        return [fieldsets[0], unlisted, *fieldsets[1:]]
+
+    @admin.display(description=_("compound"), ordering="estate__name_zh_hans")
+    def compound(self, obj):
+        if obj.estate_id is not None:
+            return obj.estate
+        return format_html(
+            "{} <small>({})</small>", obj.unlisted_name, gettext("not listed")
+        )
+
+    @admin.display(description=_("compound in the register"))
+    def create_compound(self, obj):
+        if obj.estate_id is not None:
+            return format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:estates_estate_change", args=[obj.estate_id]),
+                gettext("Created as “%(estate)s”.") % {"estate": obj.estate},
+            )
+        if not getattr(obj, "may_create_compound", False):
+            return gettext(
+                "Not yet. Staff who may add compounds can create it from here."
+            )
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:governance_feedback_create_compound", args=[obj.pk]),
+            gettext("Create this compound in the register"),
+        )
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            # Whether the page offers to create the compound depends on the
+            # clerk's permissions; the field's display sees only the record.
+            obj.may_create_compound = may_create_compound(request, obj)
+        return obj
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         field = form.base_fields.get("assigned_to")
@@ -206,6 +275,7 @@ class FeedbackAdmin(StaffModelAdmin):
             # the field's queryset also refuses a forged POST.
             field.queryset = staff_for_estate(
                 estate=obj.estate,
+                subdistrict=obj.subdistrict,
                 permission="governance.change_feedback",
                 user=request.user,
                 keep=obj.assigned_to_id,
@@ -216,7 +286,7 @@ class FeedbackAdmin(StaffModelAdmin):
         queryset = (
             super()
             .get_queryset(request)
-            .select_related("estate", "assigned_to")
+            .select_related("estate", "assigned_to", "subdistrict")
             .prefetch_related("photos")
         )
         if can_see_contact(request):
@@ -294,6 +364,15 @@ def _as_text(value):
     return value
 
 
+def _compound_cell(feedback) -> str:
+    if feedback.estate_id is not None:
+        return feedback.estate.name
+    return gettext("%(name)s (not listed; %(address)s)") % {
+        "name": feedback.unlisted_name,
+        "address": feedback.unlisted_address,
+    }
+
+
 def register_spreadsheet(queryset) -> HttpResponse:
     """The office's register: one row per feedback, without contact details."""
     from openpyxl import Workbook
@@ -330,7 +409,7 @@ def register_spreadsheet(queryset) -> HttpResponse:
                     number,
                     feedback.reference,
                     feedback.created_at.astimezone(local).strftime("%Y-%m-%d %H:%M"),
-                    feedback.estate.name,
+                    _compound_cell(feedback),
                     feedback.get_category_display(),
                     feedback.text,
                     feedback.get_status_display(),

@@ -19,6 +19,19 @@ class FeedbackWaitingFilter(admin.SimpleListFilter):
         return queryset
 
 
+class FeedbackListedFilter(admin.SimpleListFilter):
+    title = _("compound in the register")
+    parameter_name = "listed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("in the register")), ("no", _("not listed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(estate__isnull=self.value() == "no")
+        return queryset
+
+
 class MeetingDueFilter(admin.SimpleListFilter):
     title = _("meeting due")
     parameter_name = "meeting_due"

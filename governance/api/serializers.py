@@ -227,7 +227,16 @@ class FeedbackReplySerializer(serializers.ModelSerializer):
 class FeedbackSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     page = serializers.SerializerMethodField()
-    estate = NamedReference(read_only=True)
+    estate = NamedReference(
+        read_only=True,
+        allow_null=True,
+        help_text="Null while the compound is not in the register (see unlisted).",
+    )
+    unlisted = serializers.BooleanField(
+        source="is_unlisted",
+        read_only=True,
+        help_text="Sent about a compound the register does not hold yet.",
+    )
     category_label = serializers.CharField(
         source="get_category_display", read_only=True
     )
@@ -246,6 +255,7 @@ class FeedbackSerializer(serializers.ModelSerializer):
             "page",
             "reference",
             "estate",
+            "unlisted",
             "category",
             "category_label",
             "status",

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from estates.models import Estate
+from estates.models import Estate, Subdistrict
 from renovation_portal.models import TimeStampedModel
 
 # No 0/O, 1/I/L: a reference read aloud or typed on a phone cannot be misread.
@@ -83,6 +83,8 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 CLOSED_STATUSES = frozenset({FeedbackStatus.RESOLVED, FeedbackStatus.DECLINED})
 
 TEXT_MAX_LENGTH = 2000
+UNLISTED_NAME_MAX_LENGTH = 100
+UNLISTED_ADDRESS_MAX_LENGTH = 200
 REPLY_MAX_LENGTH = 2000
 
 
@@ -93,7 +95,33 @@ class Feedback(TimeStampedModel):
         _("reference"), max_length=9, unique=True, editable=False
     )
     estate = models.ForeignKey(
-        Estate, models.PROTECT, related_name="feedback", verbose_name=_("compound")
+        Estate,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="feedback",
+        verbose_name=_("compound"),
+        help_text=_(
+            "Empty while the resident's compound is not in the register; set when "
+            "staff create it from this feedback."
+        ),
+    )
+    # A compound the register does not hold yet, as the resident gave it. Kept
+    # after staff create the compound, as the record of what was asked.
+    unlisted_name = models.CharField(
+        _("compound name as given"), max_length=UNLISTED_NAME_MAX_LENGTH, blank=True
+    )
+    unlisted_address = models.CharField(
+        _("address as given"), max_length=UNLISTED_ADDRESS_MAX_LENGTH, blank=True
+    )
+    subdistrict = models.ForeignKey(
+        Subdistrict,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="unlisted_feedback",
+        verbose_name=_("subdistrict"),
+        help_text=_("The office a feedback about a compound not listed goes to."),
     )
     category = models.CharField(
         _("category"), max_length=20, choices=FeedbackCategory.choices
@@ -137,10 +165,24 @@ class Feedback(TimeStampedModel):
                 name="feedback_open_has_no_closed_date",
                 violation_error_message=_("Only closed feedback has a closed date."),
             ),
+            models.CheckConstraint(
+                condition=models.Q(estate__isnull=False)
+                | (~models.Q(unlisted_name="") & models.Q(subdistrict__isnull=False)),
+                name="feedback_names_its_compound",
+                violation_error_message=_(
+                    "Feedback is about a compound of the register, or one given by "
+                    "name with its subdistrict."
+                ),
+            ),
         ]
 
     def __str__(self):
         return self.reference
+
+    @property
+    def is_unlisted(self) -> bool:
+        """About a compound the register did not hold when it was sent."""
+        return self.estate_id is None
 
     def get_absolute_url(self):
         return reverse("feedback:feedback-detail", args=[self.reference])

@@ -7,6 +7,7 @@ https://playwright.dev/python/docs/api/class-browsertype#browser-type-launch
 """
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,25 @@ def axe_scan():
         return violations, _describe(violations)
 
     return scan
+
+
+# Screenshots for a person to look at (issue 16): each test that takes them
+# writes them here, one folder per test; BROWSER_SCREENSHOTS moves it.
+SCREENSHOTS = Path(os.environ.get("BROWSER_SCREENSHOTS", "build/screenshots"))
+
+
+@pytest.fixture
+def shot(request):
+    """``shot(page, "name")`` saves the whole page as
+    ``build/screenshots/<test>/<nn>-<name>.png``, numbered in the order taken."""
+    folder = SCREENSHOTS / request.node.name.replace("/", "-")
+    taken = []
+
+    def save(page, name: str) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        taken.append(name)
+        path = folder / f"{len(taken):02d}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save

@@ -45,6 +45,7 @@ def test_post_answer_has_the_public_shape(client):
         "page",
         "reference",
         "estate",
+        "unlisted",
         "category",
         "category_label",
         "status",

@@ -49,9 +49,9 @@ def _submitted(estate, **extra) -> Feedback:
 # --- the form ---------------------------------------------------------------
 @pytest.mark.parametrize("prefix", ["", "/en"])
 def test_form_page_renders_in_both_languages(client, prefix):
-    EstateFactory()
+    estate = EstateFactory()
 
-    response = client.get(f"{prefix}/feedback/new/")
+    response = client.get(f"{prefix}/feedback/new/?estate={estate.slug}")
 
     assert response.status_code == HTTPStatus.OK
     assert 'enctype="multipart/form-data"' in response.content.decode()
@@ -67,36 +67,93 @@ def test_form_page_is_in_the_request_language(client, prefix, lang):
 
 
 def test_form_page_shows_the_privacy_notice(client):
-    response = client.get("/en/feedback/new/")
+    estate = EstateFactory()
+
+    response = client.get(f"/en/feedback/new/?estate={estate.slug}")
 
     assert "Your privacy" in response.content.decode()
     assert "never published" in response.content.decode()
 
 
 def test_form_page_preselects_the_compound_from_the_estate_link(client):
-    estate = EstateFactory()
-    EstateFactory()
+    estate = EstateFactory(name_zh_hans="九号院")
+    EstateFactory(name_zh_hans="十号院")
 
     response = client.get(f"/feedback/new/?estate={estate.slug}")
 
-    assert f'value="{estate.slug}" selected' in response.content.decode()
+    html = response.content.decode()
+    assert f'type="hidden" name="estate" value="{estate.slug}"' in html
+    assert "九号院" in html
+    assert "十号院" not in html
+
+
+def test_form_page_lists_no_compounds_until_the_resident_searches(client):
+    EstateFactory(name_zh_hans="九号院")
+
+    html = client.get("/feedback/new/").content.decode()
+
+    assert "九号院" not in html
+    assert '<select name="estate"' not in html
+    assert 'name="q"' in html
+    assert "?unlisted=1" in html
+
+
+def test_form_page_search_offers_the_matching_compounds_and_not_listed(client):
+    found = EstateFactory(name_zh_hans="九号院")
+    EstateFactory(name_zh_hans="十号院")
+
+    html = client.get("/en/feedback/new/?q=九号").content.decode()
+
+    assert f'href="?estate={found.slug}"' in html
+    assert "十号院" not in html
+    assert "My compound is not listed" in html
+    assert "?unlisted=1&amp;name=%E4%B9%9D%E5%8F%B7" in html
+
+
+def test_category_starts_unchosen_and_must_be_chosen(client):
+    estate = EstateFactory()
+
+    html = client.get(f"/en/feedback/new/?estate={estate.slug}").content.decode()
+    response = client.post("/en/feedback/new/", _data(estate, category=""))
+
+    assert '<option value="" selected>Choose one</option>' in html
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Choose what your feedback is about." in response.content.decode()
+    assert not Feedback.objects.exists()
+
+
+def test_post_without_a_compound_is_refused_and_keeps_the_text(client):
+    response = client.post(
+        "/en/feedback/new/", {**_data(EstateFactory()), "estate": ""}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Choose your compound first, or say that it is not listed." in html
+    assert "楼下路灯坏了三天" in html
+    assert not Feedback.objects.exists()
 
 
 def test_form_page_has_no_inline_script_or_style(client):
-    EstateFactory()
+    estate = EstateFactory()
 
-    html = client.get("/en/feedback/new/").content.decode()
+    html = client.get(f"/en/feedback/new/?estate={estate.slug}").content.decode()
 
     assert "<script>" not in html
     assert " style=" not in html
 
 
-def test_every_form_control_has_a_label(client):
-    EstateFactory()
+@pytest.mark.parametrize("step", ["", "?q=x", "?unlisted=1", "?estate={slug}"])
+def test_every_form_control_has_a_label(client, step):
+    estate = EstateFactory()
 
-    html = client.get("/en/feedback/new/").content.decode()
+    html = client.get(
+        "/en/feedback/new/" + step.format(slug=estate.slug)
+    ).content.decode()
 
-    ids = re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', html)
+    ids = re.findall(
+        r'<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*\bid="([^"]+)"', html
+    )
     assert ids
     for control in ids:
         assert f'for="{control}"' in html
@@ -236,7 +293,9 @@ def test_honeypot_filled_stores_nothing(client):
 
 
 def test_honeypot_is_hidden_by_css_not_inline_style(client):
-    html = client.get("/en/feedback/new/").content.decode()
+    estate = EstateFactory()
+
+    html = client.get(f"/en/feedback/new/?estate={estate.slug}").content.decode()
 
     assert 'class="feedback-trap" aria-hidden="true"' in html
     assert ".feedback-trap" in Path("static/css/feedback.css").read_text()

@@ -122,7 +122,7 @@ def test_bad_file_on_the_form_keeps_the_form_filled_and_says_why(client, content
     html = response.content.decode()
 
     assert "楼下路灯坏了三天" in html
-    assert f'value="{estate.slug}" selected' in html
+    assert f'name="estate" value="{estate.slug}"' in html
     assert 'aria-invalid="true"' in html
     assert 'role="alert"' in html
 
