@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.utils import translation
+from django.utils.translation import gettext
+from simple_history.utils import bulk_update_with_history
 
 from .models import Estate, Procedure, ProgrammeMembership, Stage, Step, StepStatus
 from .models.progress import FINISHED_STATUSES
@@ -19,11 +23,16 @@ def estate_derive_stage(*, estate: Estate) -> str | None:
 
     The stage of the first step (in procedure order) that is not yet done or
     set aside; when every step is finished the estate is in long-term
-    management; with no steps at all the stage is unknown (NULL).
+    management; with no steps at all the stage is unknown (NULL). A list of
+    sample steps that staff have confirmed none of says nothing about the
+    compound: the stage is then unknown too.
     """
-    statuses = list(estate.steps.order_by("number").values_list("stage", "status"))
-    if not statuses:
+    rows = list(
+        estate.steps.order_by("number").values_list("stage", "status", "is_sample")
+    )
+    if all(is_sample for _stage, _status, is_sample in rows):
         return None
+    statuses = [(stage, status) for stage, status, _sample in rows]
     for stage, status in statuses:
         if status not in FINISHED:
             return stage
@@ -44,17 +53,50 @@ def estate_reported_stage(*, estate: Estate) -> tuple[str | None, datetime.date 
     return membership.reported_stage, membership.reported_on
 
 
+def _stage_reason(stage, reported_on, cause: Step | None) -> str:
+    """Why the stage changed, for the compound's edit history (in the office's
+    language, settings.LANGUAGE_CODE: the history stores one text)."""
+    label = Stage(stage).label if stage else gettext("not disclosed")
+    if cause is not None:
+        return gettext(
+            "Stage worked out from the steps: %(stage)s, after step %(number)s "
+            "“%(step)s” was saved as %(status)s."
+        ) % {
+            "stage": label,
+            "number": cause.number,
+            "step": cause.template.name,
+            "status": cause.get_status_display(),
+        }
+    if reported_on is not None:
+        return gettext(
+            "Stage as a programme's source reported it on %(date)s: %(stage)s."
+        ) % {"stage": label, "date": reported_on.isoformat()}
+    return gettext("Stage worked out from the steps: %(stage)s.") % {"stage": label}
+
+
 @transaction.atomic
-def estate_refresh_stage(*, estate: Estate) -> str | None:
+def estate_refresh_stage(*, estate: Estate, cause: Step | None = None) -> str | None:
     """Store the estate's stage: its steps' when it has steps, otherwise the
     stage its programmes' sources last reported (marked with that date), and
-    otherwise unknown."""
+    otherwise unknown.
+
+    A change is written to the compound's edit history with its reason (the
+    step ``cause`` that moved it, when there is one), without counting as a
+    staff edit of the compound: its version stays, so nobody's open form of
+    the compound is refused for it."""
     stage, reported_on = estate_derive_stage(estate=estate), None
     if stage is None:
         stage, reported_on = estate_reported_stage(estate=estate)
     if (stage, reported_on) != (estate.stage, estate.stage_reported_on):
-        Estate.objects.filter(pk=estate.pk).update(
-            stage=stage, stage_reported_on=reported_on
+        stored = Estate.objects.get(pk=estate.pk)
+        stored.stage, stored.stage_reported_on = stage, reported_on
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = _stage_reason(stage, reported_on, cause)
+        bulk_update_with_history(
+            [stored],
+            Estate,
+            ["stage", "stage_reported_on"],
+            default_change_reason=reason,
         )
         estate.stage, estate.stage_reported_on = stage, reported_on
     return stage
@@ -62,13 +104,16 @@ def estate_refresh_stage(*, estate: Estate) -> str | None:
 
 @transaction.atomic
 def estate_steps_create(*, estate: Estate, procedure: Procedure) -> list[Step]:
-    """Give an estate every step of ``procedure`` it does not have yet."""
+    """Give an estate every step of ``procedure`` it does not have yet. Steps
+    of the default template are samples until staff confirm them."""
     have = set(estate.steps.values_list("template_id", flat=True))
     created = []
     for template in procedure.steps.order_by("number"):
         if template.pk in have:
             continue
-        step = Step(estate=estate, template=template)
+        step = Step(
+            estate=estate, template=template, is_sample=procedure.is_default_template
+        )
         step.full_clean()
         step.save()
         created.append(step)
@@ -88,8 +133,10 @@ def step_set_status(
     """Change a step's status and move the estate's stage with it.
 
     Refused (ValidationError, nothing saved) when the step is marked done
-    while a step it depends on is neither done nor marked not applicable."""
+    while a step it depends on is neither done nor marked not applicable.
+    A status set by staff confirms a sample step."""
     step.status = status
+    step.is_sample = False
     if status == StepStatus.DONE:
         step.done_on = done_on or step.done_on
     elif status == StepStatus.NOT_APPLICABLE:
@@ -97,7 +144,7 @@ def step_set_status(
         step.not_applicable_reason_en = reason_en
     step.full_clean()
     step.save()
-    estate_refresh_stage(estate=step.estate)
+    estate_refresh_stage(estate=step.estate, cause=step)
     return step
 
 

@@ -64,6 +64,8 @@ class EstateDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         estate = self.object
         context["timeline"] = selectors.estate_timeline(estate=estate)
+        # From the prefetched steps: no query of its own.
+        context["steps_sample"] = any(step.is_sample for step in estate.steps.all())
         context["funding"] = selectors.estate_funding(estate=estate)
         context["works_tiers"] = selectors.estate_works_by_tier(estate=estate)
         context["photo_groups"] = selectors.estate_photos_by_kind(estate=estate)

@@ -18,6 +18,8 @@ app provides.
 
 from __future__ import annotations
 
+import dataclasses
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import (
@@ -31,6 +33,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import ModelChange
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from renovation_portal import access
 from renovation_portal.models import StaleRecordError
@@ -180,11 +184,59 @@ def _scope_field(field, request):
     return field
 
 
+class HistoryInWords(HistoricalRecordContextHelper):
+    """The history's "what changed" as the change form words it: a choice's
+    label instead of its stored code, "—" for nothing."""
+
+    def prepare_delta_change_value(self, change, value):
+        if value is None or value == "":
+            return "—"
+        field = self.model._meta.get_field(change.field)
+        if getattr(field, "flatchoices", None) and not isinstance(value, list):
+            return dict(field.flatchoices).get(value, value)
+        return super().prepare_delta_change_value(change, value)
+
+
 class StaffAdminMixin(ScopedFormfieldMixin):
     """Scope, history and version checks for a ModelAdmin (see module doc).
 
     Mixed in before a ModelAdmin that derives from ``SimpleHistoryAdmin``.
     """
+
+    # Fields no form edits but the history must show when they change (a
+    # compound's stage, derived from its steps): the history's "what changed"
+    # otherwise lists only editable fields.
+    history_derived_fields: tuple[str, ...] = ()
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryInWords(self.model, historical_record)
+
+    def set_history_delta_changes(
+        self, request, historical_records, foreign_keys_are_objs=True
+    ):
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current, foreign_keys_are_objs=foreign_keys_are_objs
+                )
+                derived = [
+                    ModelChange(name, getattr(current, name), getattr(previous, name))
+                    for name in self.history_derived_fields
+                    if getattr(current, name) != getattr(previous, name)
+                ]
+                if derived:
+                    delta = dataclasses.replace(
+                        delta,
+                        changes=[*delta.changes, *derived],
+                        changed_fields=[
+                            *delta.changed_fields,
+                            *(change.field for change in derived),
+                        ],
+                    )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
 
     change_form_template = "admin/versioned_change_form.html"
 

@@ -1,20 +1,71 @@
 """A compound's step checklist for staff: its steps grouped under their stage
 headings, each with its status, dates, reason and documents (issue 6, item 4).
 
-The steps are edited on their own change pages (documents are attached
-there); this page is where a clerk sees the whole procedure at a glance.
+A clerk who may change steps updates several of them here in one save
+(issue 16, item 13): each row carries the version it was opened at, so a row
+someone else saved meanwhile refuses the whole save and says what changed;
+a step marked done needs its date; the compound's stage follows. Documents
+are attached on a step's own page.
 """
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from renovation_portal.admin_base import VersionedRowFormMixin
+from renovation_portal.models import StaleRecordError
 
 from ..models import Estate, Step
 from ..selectors.estates import STEP_FINISHED, estate_timeline
+from ..services import estate_refresh_stage
+from .progress import PendingStatusesMixin, StepForm
+
+CHANGE_STEP = "estates.change_step"
+
+
+class ChecklistStepForm(VersionedRowFormMixin, StepForm):
+    class Meta:
+        model = Step
+        fields = [
+            "status",
+            "planned_on",
+            "done_on",
+            "not_applicable_reason_zh_hans",
+        ]
+        widgets = {
+            "planned_on": forms.DateInput(attrs={"type": "date"}),
+            "done_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        labels = {"not_applicable_reason_zh_hans": _("reason not applicable")}
+
+
+class ChecklistFormSet(PendingStatusesMixin, forms.BaseModelFormSet):
+    """The compound's own steps and no others: a row that names a step the
+    page did not show (a forged or stale form) refuses the save."""
+
+    def clean(self):
+        super().clean()
+        if any(row.instance._state.adding for row in self.forms):
+            raise forms.ValidationError(
+                gettext(
+                    "The list of steps has changed since this page was opened. "
+                    "Open it again; nothing was saved."
+                ),
+                code="steps_changed",
+            )
+
+
+StepRows = forms.modelformset_factory(
+    Step, form=ChecklistStepForm, formset=ChecklistFormSet, extra=0, can_delete=False
+)
 
 
 def checklist_groups(estate: Estate) -> list:
@@ -31,6 +82,24 @@ def checklist_groups(estate: Estate) -> list:
     return groups
 
 
+def _save(request, estate, rows) -> int:
+    """Save the rows the clerk changed, all or none; the stage follows."""
+    changed = []
+    with transaction.atomic():
+        for row in rows.forms:
+            if not row.has_changed():
+                continue
+            step = row.save(commit=False)
+            step.is_sample = False
+            step.save()
+            changed.append(step)
+        if changed:
+            estate_refresh_stage(
+                estate=estate, cause=max(changed, key=lambda step: step.number)
+            )
+    return len(changed)
+
+
 def checklist_view(model_admin, request, object_id):
     """The page behind ``<admin>/estates/estate/<id>/checklist/``; scoped as
     the compound's change page is (404 out of the user's area)."""
@@ -43,12 +112,53 @@ def checklist_view(model_admin, request, object_id):
         raise Http404(gettext("No such compound."))
     if not model_admin.has_view_permission(request, estate):
         raise PermissionDenied
+    may_change = request.user.has_perm(CHANGE_STEP)
+    if request.method == "POST" and not may_change:
+        raise PermissionDenied
+    rows = None
+    if may_change:
+        # The prefetched steps (ordered): the rows cost no query of their own
+        # and are the very objects the stage groups show.
+        rows = StepRows(
+            request.POST if request.method == "POST" else None,
+            queryset=estate.steps.all(),
+            prefix="steps",
+        )
+    if request.method == "POST" and rows.is_valid():
+        try:
+            saved = _save(request, estate, rows)
+        except StaleRecordError:
+            model_admin.message_user(
+                request,
+                gettext(
+                    "Someone else saved one of these steps at the same moment. "
+                    "Nothing was saved; the page shows the steps as they are now."
+                ),
+                messages.ERROR,
+            )
+        else:
+            model_admin.message_user(
+                request,
+                ngettext("Saved %(count)d step.", "Saved %(count)d steps.", saved)
+                % {"count": saved}
+                if saved
+                else gettext("Nothing was changed."),
+                messages.SUCCESS if saved else messages.INFO,
+            )
+        return HttpResponseRedirect(request.get_full_path())
+    groups = checklist_groups(estate)
+    if rows is not None:
+        by_step = {row.instance.pk: row for row in rows.forms}
+        for group in groups:
+            for step in group.steps:
+                step.row = by_step.get(step.pk)
     context = {
         **model_admin.admin_site.each_context(request),
         "title": gettext("Step checklist of %(estate)s") % {"estate": estate},
         "opts": model_admin.opts,
         "original": estate,
-        "groups": checklist_groups(estate),
-        "may_change_steps": request.user.has_perm("estates.change_step"),
+        "groups": groups,
+        "rows": rows,
+        "may_change_steps": may_change,
     }
     return TemplateResponse(request, "admin/estates/estate/checklist.html", context)

@@ -107,10 +107,39 @@ def _template_choices():
     return [*BLANK_CHOICE_DASH, *((str(p), c) for p, c in grouped.items())]
 
 
-class StepFormSet(forms.BaseInlineFormSet):
-    """A compound's steps, saved together: a step marked done in the same
-    submission as the steps it depends on is judged against their new status,
-    not the one still in the database."""
+DONE_NEEDS_DATE = _(
+    "Give the date the step was done. If it was done today, that is today's date."
+)
+
+
+class StepForm(forms.ModelForm):
+    """A step as staff edit it: any change saved to a sample step (from the
+    default template) confirms it for its compound (issue 16, item 2); a step
+    marked done here needs the date it was done (item 13). A step a source
+    reported done without a date keeps saving as it is while nobody touches
+    its status or date."""
+
+    def clean(self):
+        cleaned = super().clean()
+        changed = set(self.changed_data) - {"is_sample", "version"}
+        if self.instance.pk and changed and "is_sample" in cleaned:
+            cleaned["is_sample"] = False
+        if (
+            cleaned.get("status") == StepStatus.DONE
+            and not cleaned.get("done_on")
+            and {"status", "done_on"} & changed
+            and "done_on" in self.fields
+        ):
+            self.add_error(
+                "done_on", ValidationError(DONE_NEEDS_DATE, code="done_needs_date")
+            )
+        return cleaned
+
+
+class PendingStatusesMixin:
+    """A compound's steps, saved together (the step checklist): a step marked
+    done in the same submission as the steps it depends on is judged against
+    their new status, not the one still in the database."""
 
     def full_clean(self):
         pending = {}
@@ -127,37 +156,6 @@ class StepFormSet(forms.BaseInlineFormSet):
         for form in self.forms:
             form.instance.pending_statuses = pending
         super().full_clean()
-
-
-class StepInline(BilingualTabularInline):
-    model = Step
-    formset = StepFormSet
-    fields = [
-        "number",
-        "stage",
-        "template",
-        "status",
-        "planned_on",
-        "started_on",
-        "done_on",
-        *columns(Step, "note", "not_applicable_reason"),
-    ]
-    readonly_fields = ["number", "stage"]
-    ordering = ["number"]
-    show_change_link = True
-
-    def get_queryset(self, request):
-        # Each row prints its step (estate and template names) above the form.
-        return super().get_queryset(request).select_related("estate", "template")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "template":
-            # Forty-five rows would each run the same query for their <select>;
-            # choices fixed on the field are copied to every row instead.
-            # Submitted values are still checked against the queryset.
-            formfield.choices = _template_choices()
-        return formfield
 
 
 class StepDocumentInline(BilingualTabularInline):
@@ -182,6 +180,7 @@ class LateFilter(admin.SimpleListFilter):
 
 @admin.register(Step)
 class StepAdmin(BilingualModelAdmin):
+    form = StepForm
     list_display = [
         "estate",
         "number",
@@ -191,9 +190,10 @@ class StepAdmin(BilingualModelAdmin):
         "planned_on",
         "started_on",
         "done_on",
+        "is_sample",
     ]
     list_display_links = ["estate", "number"]
-    list_filter = [LateFilter, "status", "stage", "estate__community"]
+    list_filter = [LateFilter, "status", "stage", "is_sample", "estate__community"]
     list_select_related = ["estate", "template"]
     autocomplete_fields = ["estate", "template"]
     search_fields = [*ESTATE_NAME, *columns(StepTemplate, "name", prefix="template__")]
@@ -209,6 +209,7 @@ class StepAdmin(BilingualModelAdmin):
             ("planned_on", "started_on", "done_on"),
             "note",
             "not_applicable_reason",
+            "is_sample",
         ),
     ]
     inlines = [StepDocumentInline]
@@ -223,7 +224,7 @@ class StepAdmin(BilingualModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        estate_refresh_stage(estate=obj.estate)
+        estate_refresh_stage(estate=obj.estate, cause=obj)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

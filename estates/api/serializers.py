@@ -150,6 +150,7 @@ class StepSerializer(BilingualSerializer):
             "done_on",
             "note",
             "not_applicable_reason",
+            "is_sample",
         ]
 
 

@@ -135,6 +135,15 @@ class Step(TimeStampedModel):
     not_applicable_reason = BilingualField(
         models.CharField(_("reason not applicable"), max_length=300, blank=True)
     )
+    is_sample = models.BooleanField(
+        _("sample, not confirmed"),
+        default=False,
+        help_text=_(
+            "Created from the standard procedure and not yet confirmed for this "
+            "compound: residents see it marked as a sample. Saving a change to "
+            "the step confirms it; untick this to confirm it as it is."
+        ),
+    )
 
     class Meta:
         verbose_name = _("step")

@@ -107,8 +107,22 @@ def test_mark_done_action_refuses_the_blocked_step_and_does_the_rest(
     assert estate.steps.get(number=3).status == StepStatus.PENDING
 
 
+def checklist_data(response) -> dict:
+    """The POST a browser sends back for the step checklist as rendered."""
+    rows = response.context["rows"]
+    data = {
+        "steps-TOTAL_FORMS": rows.total_form_count(),
+        "steps-INITIAL_FORMS": rows.initial_form_count(),
+    }
+    for row in rows.forms:
+        for field in row:
+            if field.value() is not None:
+                data[field.html_name] = str(field.value())
+    return data
+
+
 def _step_rows(data, estate):
-    """The estate page's step inline rows: form prefix by step number."""
+    """The checklist's rows: form prefix by step number."""
     rows = {}
     for key, value in data.items():
         if key.startswith("steps-") and key.endswith("-id"):
@@ -117,11 +131,11 @@ def _step_rows(data, estate):
     return rows
 
 
-def test_estate_page_accepts_a_step_and_its_prerequisite_done_together(
+def test_checklist_accepts_a_step_and_its_prerequisite_done_together(
     estate, admin_client
 ):
-    url = reverse("admin:estates_estate_change", args=[estate.pk])
-    data = form_data(admin_client.get(url))
+    url = reverse("admin:estates_estate_checklist", args=[estate.pk])
+    data = checklist_data(admin_client.get(url))
     rows = _step_rows(data, estate)
     for number in (1, 2):
         data[f"{rows[number]}-status"] = StepStatus.DONE
@@ -132,12 +146,14 @@ def test_estate_page_accepts_a_step_and_its_prerequisite_done_together(
     assert estate.stage == Stage.CONSTRUCTION
 
 
-def test_estate_page_refuses_a_step_whose_prerequisite_stays_open(estate, admin_client):
-    url = reverse("admin:estates_estate_change", args=[estate.pk])
-    data = form_data(admin_client.get(url))
+def test_checklist_refuses_a_step_whose_prerequisite_stays_open(estate, admin_client):
+    url = reverse("admin:estates_estate_checklist", args=[estate.pk])
+    data = checklist_data(admin_client.get(url))
     rows = _step_rows(data, estate)
     data[f"{rows[1]}-status"] = StepStatus.DONE
+    data[f"{rows[1]}-done_on"] = "2026-05-01"
     data[f"{rows[3]}-status"] = StepStatus.DONE
+    data[f"{rows[3]}-done_on"] = "2026-05-01"
     response = speaking(admin_client, "en").post(url, data)
     assert response.status_code == 200
     assert "depends on" in response.content.decode()

@@ -357,22 +357,38 @@ def procedure():
     return procedure
 
 
-def test_saving_estate_with_step_marked_done_moves_its_stage(admin_client, procedure):
+def test_a_step_marked_done_on_the_checklist_moves_the_stage(admin_client, procedure):
+    from tests.estates.test_step_dependencies import checklist_data
+
     estate = EstateFactory()
     estate_steps_create(estate=estate, procedure=procedure)
-    change_url = url(Estate, "change", estate.pk)
-    data = form_data(admin_client.get(change_url))
+    checklist = url(Estate, "checklist", estate.pk)
+    data = checklist_data(admin_client.get(checklist))
     data["steps-0-status"] = StepStatus.DONE
     data["steps-0-done_on"] = "2024-05-01"
 
-    response = admin_client.post(change_url, data)
+    response = admin_client.post(checklist, data)
 
     assert response.status_code == HTTPStatus.FOUND
     estate.refresh_from_db()
     assert estate.stage == Stage.PREPARATION
 
 
-def test_create_default_steps_action_creates_steps_and_sets_stage(
+def test_the_compound_page_lists_its_steps_and_sends_edits_to_the_checklist(
+    admin_client, procedure
+):
+    estate = EstateFactory()
+    estate_steps_create(estate=estate, procedure=procedure)
+
+    html = admin_client.get(url(Estate, "change", estate.pk)).content.decode()
+
+    for step in estate.steps.select_related("template"):
+        assert step.template.name_zh_hans in html
+    assert url(Estate, "checklist", estate.pk) in html
+    assert 'name="steps-0-status"' not in html
+
+
+def test_create_default_steps_action_creates_sample_steps_that_set_no_stage(
     admin_client, procedure
 ):
     estate = EstateFactory()
@@ -384,8 +400,12 @@ def test_create_default_steps_action_creates_steps_and_sets_stage(
     )
 
     estate.refresh_from_db()
-    assert list(estate.steps.values_list("number", flat=True)) == [1, 2]
-    assert estate.stage == Stage.TENDERING
+    assert list(estate.steps.values_list("number", "is_sample")) == [
+        (1, True),
+        (2, True),
+    ]
+    # A sample nobody confirmed says nothing about where the compound is.
+    assert estate.stage is None
     assert [m.level for m in response.context["messages"]] == [messages.SUCCESS]
 
 
@@ -410,11 +430,29 @@ def test_saving_a_step_on_its_own_page_moves_the_estate_stage(admin_client, proc
     change_url = url(Step, "change", first.pk)
     data = form_data(admin_client.get(change_url))
     data["status"] = StepStatus.DONE
+    data["done_on"] = "2024-05-01"
 
     admin_client.post(change_url, data)
 
     estate.refresh_from_db()
     assert estate.stage == Stage.PREPARATION
+
+
+def test_a_step_marked_done_without_its_date_is_refused_and_nothing_moves(
+    admin_client, procedure
+):
+    estate = EstateFactory()
+    first, _second = estate_steps_create(estate=estate, procedure=procedure)
+    change_url = url(Step, "change", first.pk)
+    data = form_data(admin_client.get(change_url))
+    data["status"] = StepStatus.DONE
+
+    response = speaking(admin_client, "en").post(change_url, data)
+
+    first.refresh_from_db()
+    assert response.status_code == HTTPStatus.OK
+    assert "Give the date the step was done." in response.text
+    assert first.status == StepStatus.PENDING
 
 
 def test_mark_done_action_moves_the_estate_stage(admin_client, procedure):

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from estates.models import Stage, StepStatus
-from staff.roles import COMMUNITY_STAFF
+from staff.roles import COMMUNITY_STAFF, VIEWER
 from tests.estates.factories import (
     EstateFactory,
     ProcedureFactory,
@@ -79,16 +79,20 @@ def test_checklist_groups_steps_under_their_stages_in_order(clerk, estate):
     assert text.index("2 of 3 finished") < text.index("0 of 1 finished")
 
 
-def test_checklist_shows_reason_done_date_and_documents(clerk, estate):
+def test_checklist_shows_reason_done_date_and_documents(
+    django_user_model, areas, estate
+):
+    viewer = Client()
+    viewer.force_login(staff_user(django_user_model, VIEWER, areas[0]))
     done = estate.steps.get(status=StepStatus.DONE)
     document = StepDocumentFactory(step=done, title_en="Tender notice")
 
-    response = speaking(clerk, "en").get(_url(estate))
+    response = speaking(viewer, "en").get(_url(estate))
 
     assert "The compound has no lift" in response.text
     assert "May 1, 2024" in response.text
+    assert "<form" not in response.text.split('id="content-main"')[1]
     assert f'href="{document.file.url}"' in response.text
-    assert reverse("admin:estates_step_change", args=[done.pk]) in response.text
 
 
 def test_checklist_speaks_chinese_by_default(clerk, estate):
@@ -129,3 +133,114 @@ def test_checklist_queries_do_not_grow_with_steps(
         response = clerk.get(_url(estate))
 
     assert len(response.context["groups"][0].steps) == count
+
+
+# --- several steps in one save (issue 16, item 13) -----------------------------
+def _rows(response) -> dict:
+    """The POST a browser sends back for the checklist form as rendered."""
+    rows = response.context["rows"]
+    data = {
+        f"steps-{key}": value
+        for key, value in (
+            ("TOTAL_FORMS", rows.total_form_count()),
+            ("INITIAL_FORMS", rows.initial_form_count()),
+            ("MIN_NUM_FORMS", 0),
+            ("MAX_NUM_FORMS", 1000),
+        )
+    }
+    for row in rows.forms:
+        for field in row:
+            value = field.value()
+            if value is not None:
+                data[field.html_name] = str(value)
+    return data
+
+
+def test_a_clerk_updates_several_steps_in_one_save(clerk, estate):
+    response = clerk.get(_url(estate))
+    data = _rows(response)
+    in_progress = estate.steps.get(status=StepStatus.IN_PROGRESS)
+    pending = estate.steps.get(status=StepStatus.PENDING)
+    index = {row.instance.pk: i for i, row in enumerate(response.context["rows"].forms)}
+    data[f"steps-{index[in_progress.pk]}-status"] = StepStatus.DONE
+    data[f"steps-{index[in_progress.pk]}-done_on"] = "2024-06-01"
+    data[f"steps-{index[pending.pk]}-planned_on"] = "2030-01-15"
+
+    saved = speaking(clerk, "en").post(_url(estate), data, follow=True)
+
+    in_progress.refresh_from_db()
+    pending.refresh_from_db()
+    estate.refresh_from_db()
+    assert (in_progress.status, str(in_progress.done_on)) == ("done", "2024-06-01")
+    assert str(pending.planned_on) == "2030-01-15"
+    assert estate.stage == Stage.CONSTRUCTION
+    assert "Saved 2 steps." in saved.text
+    # The stage's change is in the history, with the step that moved it.
+    reason = estate.history.first().history_change_reason
+    assert in_progress.template.name_zh_hans in reason
+    assert reverse("admin:estates_step_change", args=[in_progress.pk]) in saved.text
+
+
+def test_a_step_marked_done_without_a_date_refuses_the_whole_save(clerk, estate):
+    response = clerk.get(_url(estate))
+    data = _rows(response)
+    forms = response.context["rows"].forms
+    in_progress = estate.steps.get(status=StepStatus.IN_PROGRESS)
+    pending = estate.steps.get(status=StepStatus.PENDING)
+    index = {row.instance.pk: i for i, row in enumerate(forms)}
+    data[f"steps-{index[in_progress.pk]}-status"] = StepStatus.DONE
+    data[f"steps-{index[pending.pk]}-planned_on"] = "2030-01-15"
+
+    refused = speaking(clerk, "en").post(_url(estate), data)
+
+    pending.refresh_from_db()
+    in_progress.refresh_from_db()
+    assert refused.status_code == HTTPStatus.OK
+    assert "Give the date the step was done." in refused.text
+    assert in_progress.status == StepStatus.IN_PROGRESS
+    assert pending.planned_on is None
+    # What the clerk typed is still on the page.
+    assert 'value="2030-01-15"' in refused.text
+
+
+def test_a_step_saved_meanwhile_by_someone_else_refuses_the_save(clerk, estate):
+    response = clerk.get(_url(estate))
+    data = _rows(response)
+    pending = estate.steps.get(status=StepStatus.PENDING)
+    index = {row.instance.pk: i for i, row in enumerate(response.context["rows"].forms)}
+    # Another clerk saves the step after this page was opened.
+    pending.planned_on = "2029-03-01"
+    pending.save()
+    data[f"steps-{index[pending.pk]}-planned_on"] = "2030-01-15"
+
+    refused = speaking(clerk, "en").post(_url(estate), data)
+
+    pending.refresh_from_db()
+    assert refused.status_code == HTTPStatus.OK
+    assert str(pending.planned_on) == "2029-03-01"
+    assert "errornote" in refused.text
+
+
+def test_a_forged_row_for_another_compound_s_step_saves_nothing(clerk, areas, estate):
+    other = EstateFactory(community=areas[0].community)
+    (foreign,) = _steps(other, [(Stage.TENDERING, StepStatus.PENDING)])
+    response = clerk.get(_url(estate))
+    data = _rows(response)
+    data["steps-0-id"] = str(foreign.pk)
+    data["steps-0-planned_on"] = "2030-01-15"
+
+    refused = speaking(clerk, "en").post(_url(estate), data)
+
+    foreign.refresh_from_db()
+    assert refused.status_code == HTTPStatus.OK
+    assert foreign.planned_on is None
+    assert "The list of steps has changed since this page was opened." in refused.text
+
+
+def test_a_viewer_cannot_save_the_checklist(django_user_model, areas, estate):
+    viewer = Client()
+    viewer.force_login(staff_user(django_user_model, VIEWER, areas[0]))
+
+    response = viewer.post(_url(estate), {"steps-TOTAL_FORMS": "0"})
+
+    assert response.status_code == HTTPStatus.FORBIDDEN

@@ -1,5 +1,6 @@
-"""No lost updates in the rows edited inline on a compound's page: steps, works
-items, photos (issue 6, item 3)."""
+"""No lost updates in the rows edited inline on a compound's page (works items,
+photos) and on its step checklist (issue 6, item 3; the steps moved from the
+compound's page to the checklist in issue 16, item 13)."""
 
 from http import HTTPStatus
 
@@ -34,45 +35,62 @@ def _row_errors(response, prefix):
     raise AssertionError(prefix)
 
 
-def test_inline_rows_carry_the_version_they_were_opened_at(two_clerks, estate):  # noqa: F811
+def _checklist(estate):
+    return reverse("admin:estates_estate_checklist", args=[estate.pk])
+
+
+def _checklist_data(response):
+    rows = response.context["rows"]
+    data = {
+        "steps-TOTAL_FORMS": rows.total_form_count(),
+        "steps-INITIAL_FORMS": rows.initial_form_count(),
+    }
+    for row in rows.forms:
+        for field in row:
+            if field.value() is not None:
+                data[field.html_name] = str(field.value())
+    return data
+
+
+def test_rows_carry_the_version_they_were_opened_at(two_clerks, estate):  # noqa: F811
     first, _second = two_clerks
     step = estate.steps.get()
     Step.objects.filter(pk=step.pk).update(version=7)
 
     page = first.get(_url(estate))
+    checklist = first.get(_checklist(estate))
 
-    assert 'type="hidden" name="steps-0-version" value="7"' in page.text
+    assert 'type="hidden" name="steps-0-version" value="7"' in checklist.text
     assert 'type="hidden" name="works-0-version" value="1"' in page.text
 
 
 def test_second_clerk_saving_a_stale_step_row_is_refused(two_clerks, estate):  # noqa: F811
     first, second = two_clerks
-    first_data = form_data(first.get(_url(estate)))
-    second_data = form_data(speaking(second, "en").get(_url(estate)))
-    first_data["steps-0-note_zh_hans"] = "甲的备注"
-    second_data["steps-0-note_zh_hans"] = "乙的备注"
+    first_data = _checklist_data(first.get(_checklist(estate)))
+    second_data = _checklist_data(speaking(second, "en").get(_checklist(estate)))
+    first_data["steps-0-planned_on"] = "2030-01-15"
+    second_data["steps-0-planned_on"] = "2030-02-20"
 
-    saved = first.post(_url(estate), first_data)
-    refused = second.post(_url(estate), second_data)
+    saved = first.post(_checklist(estate), first_data)
+    refused = second.post(_checklist(estate), second_data)
 
     assert saved.status_code == HTTPStatus.FOUND
     assert refused.status_code == HTTPStatus.OK
     step = estate.steps.get()
-    (message,) = _row_errors(refused, "steps")
+    (message,) = refused.context["rows"].forms[0].non_field_errors()
     assert f"Someone else saved the step “{step}”" in message
-    assert "Note [zh-hans]: “甲的备注”" in message
-    assert step.note_zh_hans == "甲的备注"
+    assert "planned date: “2030-01-15”" in message.lower()
+    assert str(step.planned_on) == "2030-01-15"
 
 
 def test_stale_row_refuses_the_whole_page_even_untouched(two_clerks, estate):  # noqa: F811
     first, second = two_clerks
     first_data = form_data(first.get(_url(estate)))
     second_data = form_data(second.get(_url(estate)))
-    first_data["steps-0-note_zh_hans"] = "甲的备注"
-    # The second clerk only edits the compound and a works item; their copy
-    # of the step row would still write the old note back.
+    first_data["works-0-done_quantity"] = "7"
+    # The second clerk only edits the compound; their copy of the works row
+    # would still write the old quantity back.
     second_data["households"] = "88"
-    second_data["works-0-done_quantity"] = "9"
     first.post(_url(estate), first_data)
 
     refused = second.post(_url(estate), second_data)
@@ -80,40 +98,39 @@ def test_stale_row_refuses_the_whole_page_even_untouched(two_clerks, estate):  #
     assert refused.status_code == HTTPStatus.OK
     estate.refresh_from_db()
     assert estate.households is None
-    assert WorksItem.objects.get(estate=estate).done_quantity == 4
-    assert estate.steps.get().note_zh_hans == "甲的备注"
+    assert WorksItem.objects.get(estate=estate).done_quantity == 7
 
 
 def test_reopened_page_saves_after_a_refusal(two_clerks, estate):  # noqa: F811
     first, second = two_clerks
     first_data = form_data(first.get(_url(estate)))
     second_data = form_data(second.get(_url(estate)))
-    first_data["steps-0-note_zh_hans"] = "甲的备注"
-    second_data["steps-0-note_zh_hans"] = "乙的备注"
+    first_data["works-0-done_quantity"] = "7"
+    second_data["works-0-done_quantity"] = "9"
     first.post(_url(estate), first_data)
     second.post(_url(estate), second_data)
 
     fresh = form_data(second.get(_url(estate)))
-    fresh["steps-0-note_zh_hans"] = "乙的备注"
+    fresh["works-0-done_quantity"] = "9"
     saved = second.post(_url(estate), fresh)
 
     assert saved.status_code == HTTPStatus.FOUND
-    assert estate.steps.get().note_zh_hans == "乙的备注"
+    assert WorksItem.objects.get(estate=estate).done_quantity == 9
 
 
 def test_saving_the_refused_page_again_keeps_the_clerks_entry(two_clerks, estate):  # noqa: F811
     first, second = two_clerks
     first_data = form_data(first.get(_url(estate)))
     second_data = form_data(second.get(_url(estate)))
-    first_data["steps-0-note_zh_hans"] = "甲的备注"
-    second_data["steps-0-note_zh_hans"] = "乙的备注"
+    first_data["works-0-done_quantity"] = "7"
+    second_data["works-0-done_quantity"] = "9"
     first.post(_url(estate), first_data)
     refused = second.post(_url(estate), second_data)
 
     again = second.post(_url(estate), form_data(refused))
 
     assert again.status_code == HTTPStatus.FOUND
-    assert estate.steps.get().note_zh_hans == "乙的备注"
+    assert WorksItem.objects.get(estate=estate).done_quantity == 9
 
 
 def test_stale_photo_row_is_refused(two_clerks, estate):  # noqa: F811
