@@ -38,9 +38,14 @@ def tr(obj, name):
 
 @register.filter
 def figure(value, unit=""):
-    """A figure with its unit, or "not disclosed" when the source does not give it."""
+    """A figure with its unit, or "not disclosed" when the source does not give it.
+
+    Only numbers are grouped in thousands: a text that starts with digits (a
+    batch "2022年第一批") is shown as written, never as "2,022年第一批"."""
     if value is None or value == "":
         return format_html('<span class="undisclosed">{}</span>', _("not disclosed"))
+    if isinstance(value, str):
+        return f"{value} {unit}".strip() if unit else value
     if hasattr(value, "normalize"):  # Decimal: drop a trailing ".0"
         value = value.normalize()
         if value == value.to_integral():
