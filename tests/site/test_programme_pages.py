@@ -287,3 +287,16 @@ def test_a_named_compound_of_any_programme_is_found_by_search(
 ):
     html = page(client, f"/estates/?q={query}")
     assert name in html
+
+
+@pytest.mark.django_db
+def test_open_data_and_the_api_are_linked_from_the_footer_and_a_programme(client):
+    from tests.estates.factories import ProgrammeFactory
+
+    programme = ProgrammeFactory()
+
+    html = client.get(f"/en/programmes/{programme.slug}/").content.decode()
+
+    assert f'href="/en/data/?programme={programme.slug}"' in html
+    assert f'href="/api/v1/programmes/{programme.slug}/"' in html
+    assert 'href="/api/docs/">API for developers</a>' in html
