@@ -20,3 +20,14 @@ class RenovationPortalConfig(AppConfig):
         user_login_failed.connect(
             staff_otp.count_address_failure, dispatch_uid="login-failures-by-address"
         )
+        # django-otp names its app and model in no language. Their names are
+        # not in the migrations (those read the model's Meta as written), so
+        # renaming them here changes only what the admin shows.
+        from django.apps import apps
+
+        if apps.is_installed("django_otp.plugins.otp_totp"):
+            config = apps.get_app_config("otp_totp")
+            config.verbose_name = staff_otp.APP_NAME
+            device = config.get_model("TOTPDevice")
+            device._meta.verbose_name = staff_otp.DEVICE_NAME
+            device._meta.verbose_name_plural = staff_otp.DEVICES_NAME

@@ -217,6 +217,14 @@ def grouped(secret: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+# django-otp names its app "OTP_TOTP" and its model "TOTP device" in plain
+# English strings, which no catalogue translates: the portal renames them when
+# it starts (renovation_portal.apps; issue 16, item 9).
+APP_NAME = _("Two-factor authentication")
+DEVICE_NAME = _("authenticator app")
+DEVICES_NAME = _("authenticator apps")
+
+
 class PortalAdminSite(admin.AdminSite):
     """Django's admin site, with staff two-factor (see the module's text)."""
 

@@ -13,12 +13,44 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import get_language
+from django.utils.functional import lazy
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from translated_fields import TranslatedField, to_attribute
+from translated_fields import fields as translated_fields_module
 from translated_fields.utils import fallback_to_default
 
 PRIMARY_LANGUAGE = settings.LANGUAGE_CODE  # "zh-hans"
 CONTENT_LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+# What the admin calls each content language beside a field's name.
+LANGUAGE_WORDS = {
+    "zh-hans": pgettext_lazy("language of a field", "Chinese"),
+    "en": pgettext_lazy("language of a field", "English"),
+}
+
+
+def _labelled_by_language(verbose_name, language_code):
+    """A column's label in the admin, in the clerk's language: "名称（中文）",
+    "Name (English)". django-translated-fields labels them "Name [zh-hans]"
+    inside its admin views (``show_language_code``), a code a clerk who reads
+    only Chinese cannot read (issue 16, item 9); elsewhere the plain name."""
+
+    def label():
+        if translated_fields_module._show_language_code.get(False):
+            language = LANGUAGE_WORDS.get(language_code, language_code)
+            return gettext("%(field)s (%(language)s)") % {
+                "field": capfirst(verbose_name),
+                "language": language,
+            }
+        return str(verbose_name)
+
+    return lazy(label, str)()
+
+
+# Read when each model class is made, so it must be in place before the models
+# import BilingualField (they import this module first).
+translated_fields_module._verbose_name_maybe_language_code = _labelled_by_language
 
 
 def BilingualField(field, **specific: dict[str, Any]) -> TranslatedField:  # noqa: N802

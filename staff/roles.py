@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from staff.scopes import SCOPES
 
@@ -21,6 +22,16 @@ DISTRICT_ADMINISTRATOR = "district administrator"
 COMMUNITY_STAFF = "community staff"
 QUALITY_SUPERVISOR = "quality supervisor"
 VIEWER = "viewer"
+
+# The groups keep these English names (setup_roles finds them by name); the
+# admin shows each in the clerk's language.
+ROLE_WORDS = {
+    SUBDISTRICT_ADMINISTRATOR: _("subdistrict administrator"),
+    DISTRICT_ADMINISTRATOR: _("district administrator"),
+    COMMUNITY_STAFF: _("community staff"),
+    QUALITY_SUPERVISOR: _("quality supervisor"),
+    VIEWER: _("viewer"),
+}
 
 ALL = ("add", "change", "delete", "view")
 VIEW = ("view",)

@@ -53,7 +53,7 @@ class FacilityAdmin(BilingualModelAdmin):
 
 def _thumbnail(photo):
     if not photo.image:
-        return None
+        return "—"
     # Served from the portal's own media storage; nothing is fetched from
     # elsewhere.
     return format_html(

@@ -271,8 +271,8 @@ def test_bilingual_fields_sit_side_by_side_with_their_language(admin_client):
     response = speaking(admin_client, "en").get(url(Estate, "change", estate.pk))
 
     assert 'class="form-row field-name_zh_hans field-name_en"' in response.text
-    assert "Name [zh-hans]" in response.text
-    assert "Name [en]" in response.text
+    assert "Name (Chinese)" in response.text
+    assert "Name (English)" in response.text
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=MODEL_IDS)

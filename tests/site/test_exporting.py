@@ -60,7 +60,7 @@ def test_csv_export_follows_the_changelist_filter(admin_client, two_communities)
     assert response["Content-Type"].startswith("text/csv")
     rows = _csv_rows(response)
     header, body = rows[0], rows[1:]
-    names = sorted(row[header.index("名称 [zh-hans]")] for row in body)
+    names = sorted(row[header.index("名称（中文）")] for row in body)
     assert names == ["东一测试小区", "东二测试小区"]
     assert {row[header.index("社区")] for row in body} == {"东测试社区"}
 
@@ -74,14 +74,14 @@ def test_xlsx_export_only_the_ticked_rows(admin_client, two_communities):
     rows = _xlsx_rows(response)
     header = rows[0]
     assert len(rows) == 2
-    assert rows[1][header.index("名称 [zh-hans]")] == "东一测试小区"
+    assert rows[1][header.index("名称（中文）")] == "东一测试小区"
     assert rows[1][header.index("户数")] == 120
 
 
 def test_headers_follow_the_users_language(admin_client, two_communities):
     admin_client.cookies["django_language"] = "en"
     rows = _csv_rows(_export(admin_client, Estate, "export_csv"))
-    assert "name [en]" in [h.lower() for h in rows[0]]
+    assert "name (english)" in [h.lower() for h in rows[0]]
     assert "households" in [h.lower() for h in rows[0]]
     assert "search hanzi" not in [h.lower() for h in rows[0]]
 
@@ -108,7 +108,7 @@ def test_export_uses_the_queryset_it_is_given():
             )
         )
     )
-    assert [row[rows[0].index("名称 [zh-hans]")] for row in rows[1:]] == [
+    assert [row[rows[0].index("名称（中文）")] for row in rows[1:]] == [
         "留下测试小区"
     ]
 
@@ -116,7 +116,7 @@ def test_export_uses_the_queryset_it_is_given():
 def test_text_that_looks_like_a_formula_is_exported_as_text(admin_client):
     EstateFactory(name_zh_hans="=HYPERLINK(1)")
     rows = _csv_rows(_export(admin_client, Estate, "export_csv"))
-    assert rows[1][rows[0].index("名称 [zh-hans]")] == "'=HYPERLINK(1)"
+    assert rows[1][rows[0].index("名称（中文）")] == "'=HYPERLINK(1)"
 
 
 def test_feedback_and_contacts_offer_no_generic_export(admin_client):

@@ -61,7 +61,7 @@ def test_second_clerk_to_save_is_refused_and_the_first_clerks_data_stays(
     assert "Someone else saved this record after you opened it" in refused.text
     # What the other clerk changed, with its stored value, and nothing else.
     message = refused.context["adminform"].form.non_field_errors()[0]
-    assert "Name [zh-hans]: “测试甲改名”" in message
+    assert "Name (Chinese): “测试甲改名”" in message
     assert "“2”" not in message
     estate.refresh_from_db()
     assert (estate.name_zh_hans, estate.households) == ("测试甲改名", None)
