@@ -108,9 +108,7 @@ def test_export_uses_the_queryset_it_is_given():
             )
         )
     )
-    assert [row[rows[0].index("名称（中文）")] for row in rows[1:]] == [
-        "留下测试小区"
-    ]
+    assert [row[rows[0].index("名称（中文）")] for row in rows[1:]] == ["留下测试小区"]
 
 
 def test_text_that_looks_like_a_formula_is_exported_as_text(admin_client):
