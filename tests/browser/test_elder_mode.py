@@ -19,7 +19,7 @@ MIN_CONTROL_PX = 48
 
 # Every form control the reader can see, with its rendered height.
 VISIBLE_CONTROLS = """() => Array.from(document.querySelectorAll(
-    "button, input:not([type=hidden]), select, textarea, summary"))
+    "button, input:not([type=hidden]), select, textarea, summary, .menu-button"))
   .filter((element) => element.getClientRects().length > 0)
   .map((element) => ({
     control: element.outerHTML.slice(0, 100),
@@ -34,8 +34,65 @@ def any_page(request, new_context):
 
 
 def toggle_elder_mode(page):
+    menu = page.locator(".menu-button")
+    if menu.count() and menu.is_visible():
+        # Elder mode on a phone: the switch is in the menu.
+        menu.click()
     page.locator("form.elder-toggle").get_by_role("button").click()
     page.wait_for_load_state()
+
+
+HEADER_BOTTOM = (
+    "() => document.querySelector('.site-header').getBoundingClientRect().bottom"
+)
+
+
+@pytest.mark.parametrize("path", [ESTATE_ZH, ESTATE_EN, "/en/feedback/new/"])
+def test_elder_mode_on_a_phone_leaves_the_first_screen_to_the_page(
+    any_page, site, shot, path
+):
+    any_page.context.add_cookies(
+        [{"name": "elder_mode", "value": "1", "url": site.url}]
+    )
+    any_page.goto(path)
+
+    bottom = any_page.evaluate(HEADER_BOTTOM)
+    shot(any_page, "closed")
+    any_page.locator(".menu-button").click()
+    shot(any_page, "open")
+
+    # The site's name and a Menu button: a fifth of an 844 px screen at most
+    # (it was 385 px in English with every control on show).
+    assert bottom <= 844 / 5, bottom
+    expect(any_page.locator("form.elder-toggle button")).to_be_visible()
+    expect(any_page.locator(".main-nav a").first).to_be_visible()
+    expect(any_page.locator("main h1")).to_be_visible()
+
+
+def test_the_menu_says_whether_it_is_open(new_context, site):
+    page = new_context().new_page()
+    page.context.add_cookies([{"name": "elder_mode", "value": "1", "url": site.url}])
+    page.goto(ESTATE_EN)
+    menu = page.locator(".menu-button")
+
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    menu.focus()
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(menu).to_have_text("Close the menu")
+    page.keyboard.press("Space")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(page.locator(".main-nav")).to_be_hidden()
+
+
+def test_a_wide_screen_in_elder_mode_keeps_its_whole_header(new_context, site):
+    page = new_context().new_page()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.context.add_cookies([{"name": "elder_mode", "value": "1", "url": site.url}])
+    page.goto(ESTATE_EN)
+
+    expect(page.locator(".menu-button")).to_be_hidden()
+    expect(page.locator(".main-nav a").first).to_be_visible()
 
 
 def body_font_px(page) -> float:
@@ -51,6 +108,7 @@ def test_elder_mode_gives_large_text_and_big_controls(any_page, site):
     expect(any_page).to_have_url(f"{site.url}{ESTATE_EN}")
     expect(any_page.locator("body")).to_have_class(ELDER)
     assert body_font_px(any_page) >= MIN_FONT_PX
+    any_page.locator(".menu-button").click()  # on a phone, the tools are in it
     controls = any_page.evaluate(VISIBLE_CONTROLS)
     assert controls
     too_small = [c for c in controls if c["height"] < MIN_CONTROL_PX]
