@@ -27,6 +27,13 @@ PAGES = (
     "programmes/caidian-2022/compounds/",
     "programmes/compare/?p=shuangtaizi&p=xingqing-2019&p=caidian-2022&p=longsha-2022",
     "data/",
+    # Answers a resident meets too: a search miss, an unknown reference, an
+    # empty comparison, a page that does not exist.
+    "estates/?q=qxzqxz",
+    "feedback/find/?reference=ZZZZ-ZZZZ",
+    "programmes/compare/",
+    "governance/?programme=liyanglu",
+    "no-such-page/",
 )
 WIDTHS = (320, 390)
 
@@ -62,7 +69,7 @@ def test_no_public_page_scrolls_sideways_on_a_phone(new_context, site, width):
         page.set_viewport_size({"width": width, "height": 800})
         for prefix in ("/", "/en/"):
             for path in PAGES:
-                page.goto(prefix + path)
+                page.goto(prefix + path)  # a 404 page is a page too
                 found = page.evaluate(WIDER_THAN_SCREEN)
                 if found["scroll"] > found["width"] or found["wide"]:
                     mode = "elder" if elder else "normal"
