@@ -9,8 +9,7 @@ import pytest
 from estates.models import Estate, Stage, Step, StepStatus
 from estates.services import estate_steps_create, step_set_status
 from tests.estates.factories import EstateFactory, ProcedureFactory, StepTemplateFactory
-from tests.estates.test_step_dependencies import checklist_data
-from tests.site.test_admin import form_data, speaking, url
+from tests.site.test_admin import checklist_data, form_data, speaking, url
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from estates import services
 from estates.models import Stage, StepStatus
 from tests.estates.factories import EstateFactory, StepTemplateFactory
-from tests.site.test_admin import form_data, speaking
+from tests.site.test_admin import checklist_data, form_data, speaking
 
 pytestmark = pytest.mark.django_db
 
@@ -105,20 +105,6 @@ def test_mark_done_action_refuses_the_blocked_step_and_does_the_rest(
     assert "depends on" in response.content.decode()
     assert estate.steps.get(number=1).status == StepStatus.DONE
     assert estate.steps.get(number=3).status == StepStatus.PENDING
-
-
-def checklist_data(response) -> dict:
-    """The POST a browser sends back for the step checklist as rendered."""
-    rows = response.context["rows"]
-    data = {
-        "steps-TOTAL_FORMS": rows.total_form_count(),
-        "steps-INITIAL_FORMS": rows.initial_form_count(),
-    }
-    for row in rows.forms:
-        for field in row:
-            if field.value() is not None:
-                data[field.html_name] = str(field.value())
-    return data
 
 
 def _step_rows(data, estate):

@@ -15,7 +15,7 @@ from tests.estates.factories import (
     StepFactory,
     StepTemplateFactory,
 )
-from tests.site.test_admin import speaking
+from tests.site.test_admin import checklist_data, speaking
 from tests.staff.conftest import staff_user
 
 pytestmark = pytest.mark.django_db
@@ -136,29 +136,9 @@ def test_checklist_queries_do_not_grow_with_steps(
 
 
 # --- several steps in one save (issue 16, item 13) -----------------------------
-def _rows(response) -> dict:
-    """The POST a browser sends back for the checklist form as rendered."""
-    rows = response.context["rows"]
-    data = {
-        f"steps-{key}": value
-        for key, value in (
-            ("TOTAL_FORMS", rows.total_form_count()),
-            ("INITIAL_FORMS", rows.initial_form_count()),
-            ("MIN_NUM_FORMS", 0),
-            ("MAX_NUM_FORMS", 1000),
-        )
-    }
-    for row in rows.forms:
-        for field in row:
-            value = field.value()
-            if value is not None:
-                data[field.html_name] = str(value)
-    return data
-
-
 def test_a_clerk_updates_several_steps_in_one_save(clerk, estate):
     response = clerk.get(_url(estate))
-    data = _rows(response)
+    data = checklist_data(response)
     in_progress = estate.steps.get(status=StepStatus.IN_PROGRESS)
     pending = estate.steps.get(status=StepStatus.PENDING)
     index = {row.instance.pk: i for i, row in enumerate(response.context["rows"].forms)}
@@ -183,7 +163,7 @@ def test_a_clerk_updates_several_steps_in_one_save(clerk, estate):
 
 def test_a_step_marked_done_without_a_date_refuses_the_whole_save(clerk, estate):
     response = clerk.get(_url(estate))
-    data = _rows(response)
+    data = checklist_data(response)
     forms = response.context["rows"].forms
     in_progress = estate.steps.get(status=StepStatus.IN_PROGRESS)
     pending = estate.steps.get(status=StepStatus.PENDING)
@@ -205,7 +185,7 @@ def test_a_step_marked_done_without_a_date_refuses_the_whole_save(clerk, estate)
 
 def test_a_step_saved_meanwhile_by_someone_else_refuses_the_save(clerk, estate):
     response = clerk.get(_url(estate))
-    data = _rows(response)
+    data = checklist_data(response)
     pending = estate.steps.get(status=StepStatus.PENDING)
     index = {row.instance.pk: i for i, row in enumerate(response.context["rows"].forms)}
     # Another clerk saves the step after this page was opened.
@@ -225,7 +205,7 @@ def test_a_forged_row_for_another_compound_s_step_saves_nothing(clerk, areas, es
     other = EstateFactory(community=areas[0].community)
     (foreign,) = _steps(other, [(Stage.TENDERING, StepStatus.PENDING)])
     response = clerk.get(_url(estate))
-    data = _rows(response)
+    data = checklist_data(response)
     data["steps-0-id"] = str(foreign.pk)
     data["steps-0-planned_on"] = "2030-01-15"
 

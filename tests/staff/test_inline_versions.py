@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from estates.models import Step, WorksItem
 from renovation_portal.admin_base import VersionedRowFormMixin, _has_version
-from tests.site.test_admin import form_data, speaking
+from tests.site.test_admin import checklist_data, form_data, speaking
 from tests.staff.test_versions import two_clerks  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -39,19 +39,6 @@ def _checklist(estate):
     return reverse("admin:estates_estate_checklist", args=[estate.pk])
 
 
-def _checklist_data(response):
-    rows = response.context["rows"]
-    data = {
-        "steps-TOTAL_FORMS": rows.total_form_count(),
-        "steps-INITIAL_FORMS": rows.initial_form_count(),
-    }
-    for row in rows.forms:
-        for field in row:
-            if field.value() is not None:
-                data[field.html_name] = str(field.value())
-    return data
-
-
 def test_rows_carry_the_version_they_were_opened_at(two_clerks, estate):  # noqa: F811
     first, _second = two_clerks
     step = estate.steps.get()
@@ -66,8 +53,8 @@ def test_rows_carry_the_version_they_were_opened_at(two_clerks, estate):  # noqa
 
 def test_second_clerk_saving_a_stale_step_row_is_refused(two_clerks, estate):  # noqa: F811
     first, second = two_clerks
-    first_data = _checklist_data(first.get(_checklist(estate)))
-    second_data = _checklist_data(speaking(second, "en").get(_checklist(estate)))
+    first_data = checklist_data(first.get(_checklist(estate)))
+    second_data = checklist_data(speaking(second, "en").get(_checklist(estate)))
     first_data["steps-0-planned_on"] = "2030-01-15"
     second_data["steps-0-planned_on"] = "2030-02-20"
 
