@@ -82,7 +82,7 @@ def checklist_groups(estate: Estate) -> list:
     return groups
 
 
-def _save(request, estate, rows) -> int:
+def _save(estate, rows) -> int:
     """Save the rows the clerk changed, all or none; the stage follows."""
     changed = []
     with transaction.atomic():
@@ -116,17 +116,20 @@ def checklist_view(model_admin, request, object_id):
     if request.method == "POST" and not may_change:
         raise PermissionDenied
     rows = None
-    if may_change:
-        # The prefetched steps (ordered): the rows cost no query of their own
-        # and are the very objects the stage groups show.
+    if request.method == "POST":
+        # Steps of their own: validating writes what was typed into the
+        # rows' objects, and the headings and counts must show what is saved.
         rows = StepRows(
-            request.POST if request.method == "POST" else None,
-            queryset=estate.steps.all(),
+            request.POST,
+            queryset=Step.objects.filter(estate=estate).order_by("number"),
             prefix="steps",
         )
+    elif may_change:
+        # The prefetched steps (ordered): the rows cost no query of their own.
+        rows = StepRows(queryset=estate.steps.all(), prefix="steps")
     if request.method == "POST" and rows.is_valid():
         try:
-            saved = _save(request, estate, rows)
+            saved = _save(estate, rows)
         except StaleRecordError:
             model_admin.message_user(
                 request,

@@ -224,3 +224,21 @@ def test_a_viewer_cannot_save_the_checklist(django_user_model, areas, estate):
     response = viewer.post(_url(estate), {"steps-TOTAL_FORMS": "0"})
 
     assert response.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_a_refused_save_shows_the_stored_status_beside_what_was_typed(clerk, estate):
+    response = clerk.get(_url(estate))
+    data = checklist_data(response)
+    pending = estate.steps.get(status=StepStatus.PENDING)
+    index = {row.instance.pk: i for i, row in enumerate(response.context["rows"].forms)}
+    data[f"steps-{index[pending.pk]}-status"] = StepStatus.DONE  # no date: refused
+
+    refused = speaking(clerk, "en").post(_url(estate), data)
+
+    groups = refused.context["groups"]
+    shown = next(
+        step for group in groups for step in group.steps if step.pk == pending.pk
+    )
+    assert shown.status == StepStatus.PENDING
+    assert shown.row["status"].value() == StepStatus.DONE
+    assert [(g.finished, g.total) for g in groups] == [(2, 3), (0, 1)]
