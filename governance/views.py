@@ -30,6 +30,7 @@ from .forms import FeedbackForm, SurveyForm
 from .models.participation import UNLISTED_NAME_MAX_LENGTH
 
 logger = logging.getLogger(__name__)
+SLUG = re.compile(r"[-\w]{1,200}")
 
 
 class GovernanceView(TemplateView):
@@ -97,7 +98,9 @@ class FeedbackTarget:
     def from_data(cls, data) -> FeedbackTarget:
         target = cls(unlisted=data.get("unlisted") in ("1", "True", "true", "on"))
         slug = data.get("estate", "")
-        if not target.unlisted and isinstance(slug, str) and 0 < len(slug) <= 200:
+        # Only what could be a slug reaches the database (PostgreSQL refuses a
+        # NUL in a query; the form then says what is wrong with the value).
+        if not target.unlisted and isinstance(slug, str) and SLUG.fullmatch(slug):
             target.estate = (
                 Estate.objects.select_related("community__subdistrict")
                 .filter(slug=slug)
@@ -130,8 +133,12 @@ class FeedbackTarget:
 
 
 def _typed(request, name: str) -> str:
+    """What a resident typed into a search box, as one line of printable text."""
     value = request.GET.get(name, "")
-    return " ".join(value.split())[:MAX_QUERY_LENGTH] if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    printable = "".join(ch if ch.isprintable() else " " for ch in value)
+    return " ".join(printable.split())[:MAX_QUERY_LENGTH]
 
 
 def _district(request) -> District | None:

@@ -555,3 +555,19 @@ def test_an_api_error_echoing_a_lone_surrogate_is_valid_json(client, estate):
     assert b"\\ud800" in response.content
     assert response.json()["errors"]["category"] == ['"\ud800" is not a valid choice.']
     assert rows() == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?estate=jiu%00dayuan",
+        "?q=%E4%B9%9D%00",
+        "?unlisted=1&place=%E9%BB%8E%00",
+        "?unlisted=1&subdistrict=1%00",
+        "?unlisted=1&district=%00",
+    ],
+)
+def test_the_feedback_form_s_steps_take_a_nul_without_a_server_error(client, query):
+    response = client.get(FEEDBACK_NEW + query, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == HTTPStatus.OK
