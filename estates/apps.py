@@ -15,3 +15,5 @@ class EstatesConfig(AppConfig):
         file_cleanup.connect(StepDocument, "file")
         file_cleanup.connect(Inspection, "document")
         file_cleanup.connect(Photo, "image", "thumbnail")
+        # The stage's reasons in a compound's edit history, worded when read.
+        from . import services  # noqa: F401  (registers its wording)

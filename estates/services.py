@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from simple_history.utils import bulk_update_with_history
+
+from renovation_portal import history_reasons
 
 from .models import Estate, Procedure, ProgrammeMembership, Stage, Step, StepStatus
 from .models.progress import FINISHED_STATUSES
@@ -54,24 +55,58 @@ def estate_reported_stage(*, estate: Estate) -> tuple[str | None, datetime.date 
 
 
 def _stage_reason(stage, reported_on, cause: Step | None) -> str:
-    """Why the stage changed, for the compound's edit history (in the office's
-    language, settings.LANGUAGE_CODE: the history stores one text)."""
-    label = Stage(stage).label if stage else gettext("not disclosed")
+    """Why the stage changed, for the compound's edit history: a short code
+    (renovation_portal/history_reasons.py), worded in the reader's language
+    when the history is read (:func:`word_stage_reasons`)."""
     if cause is not None:
-        return gettext(
-            "Stage worked out from the steps: %(stage)s, after step %(number)s "
-            "“%(step)s” was saved as %(status)s."
-        ) % {
-            "stage": label,
-            "number": cause.number,
-            "step": cause.template.name,
-            "status": cause.get_status_display(),
-        }
+        return history_reasons.code("stage", stage, "step", cause.pk, cause.status)
     if reported_on is not None:
-        return gettext(
-            "Stage as a programme's source reported it on %(date)s: %(stage)s."
-        ) % {"stage": label, "date": reported_on.isoformat()}
-    return gettext("Stage worked out from the steps: %(stage)s.") % {"stage": label}
+        return history_reasons.code("stage", stage, "reported", reported_on.isoformat())
+    return history_reasons.code("stage", stage, "steps")
+
+
+def word_stage_reasons(codes) -> list[str]:
+    """The codes of :func:`_stage_reason` in the active language; the steps
+    they name in one query."""
+    step_ids = [int(c[2]) for c in codes if len(c) >= 3 and c[1] == "step" and c[2]]
+    steps = Step.objects.select_related("template").in_bulk(step_ids)
+    statuses = dict(StepStatus.choices)
+    worded = []
+    for fields in codes:
+        stage, how, *rest = [*fields, None, None][:4]
+        label = (
+            Stage(stage).label if stage in Stage.values else gettext("not disclosed")
+        )
+        step = steps.get(int(rest[0])) if how == "step" and rest[0] else None
+        if how == "step":
+            worded.append(
+                gettext(
+                    "Stage worked out from the steps: %(stage)s, after step "
+                    "%(number)s “%(step)s” was saved as %(status)s."
+                )
+                % {
+                    "stage": label,
+                    "number": step.number if step else "?",
+                    "step": step.template.name if step else gettext("(deleted)"),
+                    "status": statuses.get(rest[1], rest[1]),
+                }
+            )
+        elif how == "reported":
+            worded.append(
+                gettext(
+                    "Stage as a programme's source reported it on %(date)s: %(stage)s."
+                )
+                % {"stage": label, "date": rest[0]}
+            )
+        else:
+            worded.append(
+                gettext("Stage worked out from the steps: %(stage)s.")
+                % {"stage": label}
+            )
+    return worded
+
+
+history_reasons.register("stage", word_stage_reasons)
 
 
 @transaction.atomic
@@ -89,16 +124,22 @@ def estate_refresh_stage(*, estate: Estate, cause: Step | None = None) -> str | 
         stage, reported_on = estate_reported_stage(estate=estate)
     if (stage, reported_on) != (estate.stage, estate.stage_reported_on):
         stored = Estate.objects.get(pk=estate.pk)
+        # News for the home page: a stage the steps reached, on the day the
+        # step that moved it was done (today, when it has no date).
+        reached_on = None
+        if stage is not None and reported_on is None:
+            reached_on = (cause.done_on if cause else None) or timezone.localdate()
         stored.stage, stored.stage_reported_on = stage, reported_on
-        with translation.override(settings.LANGUAGE_CODE):
-            reason = _stage_reason(stage, reported_on, cause)
+        stored.stage_reached_on = reached_on
+        reason = _stage_reason(stage, reported_on, cause)
         bulk_update_with_history(
             [stored],
             Estate,
-            ["stage", "stage_reported_on"],
+            ["stage", "stage_reported_on", "stage_reached_on"],
             default_change_reason=reason,
         )
         estate.stage, estate.stage_reported_on = stage, reported_on
+        estate.stage_reached_on = reached_on
     return stage
 
 

@@ -58,7 +58,7 @@ class EstateDetailView(DetailView):
     context_object_name = "estate"
 
     def get_queryset(self):
-        return selectors.estate_detail()
+        return selectors.estate_detail(honour_partners=True)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -60,6 +60,26 @@ def meetings_public() -> QuerySet[Meeting]:
     return Meeting.objects.only(*MEETING_PUBLIC_FIELDS)
 
 
+def meetings_recently_held(*, limit: int, today: datetime.date) -> list[Meeting]:
+    """The council meetings most recently held up to ``today``, across every
+    council, with the council and the place it serves (index meeting_held)."""
+    return list(
+        Meeting.objects.filter(held_on__lte=today)
+        .select_related("council__community", "council__courtyard")
+        .only(
+            "kind",
+            "held_on",
+            "title_zh_hans",
+            "title_en",
+            "council__name_zh_hans",
+            "council__name_en",
+            "council__community__slug",
+            "council__courtyard__slug",
+        )
+        .order_by("-held_on", "-pk")[:limit]
+    )
+
+
 def council_list() -> QuerySet[Council]:
     """Councils with their latest meetings in ``council.latest_meetings``.
 

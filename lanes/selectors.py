@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+import datetime
+
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Mod
 
 from estates.models import Estate
 
-from .models import Event, Lane
+from .models import Event, Lane, Recurrence
 
 
 def lane_list() -> QuerySet[Lane]:
@@ -58,8 +61,57 @@ def lanes_located():
     )
 
 
-def events_recently_updated(*, limit: int) -> list[Event]:
-    return list(event_list().order_by("-updated_at", "-pk")[:limit])
+# How far ahead the days until a one-off event are counted exactly; any
+# recurring event comes round within a month.
+COMING_DAYS = 31
+
+
+def events_coming(*, limit: int, today: datetime.date) -> list[Event]:
+    """The ``limit`` events that come soonest from ``today``, in one query
+    whatever the number of events: each is ordered by the days until its date,
+    its weekday or its day of the month comes round (exact within a month),
+    then by its date. The caller computes the exact next dates
+    (lanes.calendar)."""
+    once_days = [
+        When(recurrence=Recurrence.ONCE, starts_on__lte=today, then=Value(0)),
+        *(
+            When(
+                recurrence=Recurrence.ONCE,
+                starts_on=today + datetime.timedelta(days=days),
+                then=Value(days),
+            )
+            for days in range(1, COMING_DAYS + 1)
+        ),
+        When(recurrence=Recurrence.ONCE, then=Value(COMING_DAYS + 1)),
+    ]
+    days_until = Case(
+        *once_days,
+        When(
+            recurrence=Recurrence.WEEKLY,
+            then=Mod(F("weekday") - today.weekday() + 7, 7),
+        ),
+        When(day_of_month__gte=today.day, then=F("day_of_month") - today.day),
+        default=F("day_of_month") + 31 - today.day,
+        output_field=IntegerField(),
+    )
+    return list(
+        event_list()
+        # Still to come, or still running.
+        .filter(
+            Q(recurrence=Recurrence.ONCE, starts_on__gte=today)
+            | Q(recurrence=Recurrence.ONCE, ends_on__gte=today)
+            | (
+                ~Q(recurrence=Recurrence.ONCE)
+                & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+                & (
+                    Q(starts_on__isnull=True)
+                    | Q(starts_on__lte=today + datetime.timedelta(days=COMING_DAYS))
+                )
+            )
+        )
+        .annotate(days_until=days_until)
+        .order_by("days_until", "starts_on", "pk")[:limit]
+    )
 
 
 def subdistrict_with_events(slug: str):

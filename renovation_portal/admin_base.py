@@ -36,7 +36,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import ModelChange
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from renovation_portal import access
+from renovation_portal import access, history_reasons
 from renovation_portal.models import StaleRecordError
 
 STALE_MESSAGE = _(
@@ -237,6 +237,13 @@ class StaffAdminMixin(ScopedFormfieldMixin):
                 helper = self.get_historical_record_context_helper(request, previous)
                 previous.history_delta_changes = helper.context_for_delta_changes(delta)
             previous = current
+        # The portal's own reasons (a derived stage) in the reader's language.
+        records = list(historical_records)
+        worded = history_reasons.in_words(
+            [record.history_change_reason for record in records]
+        )
+        for record, text in zip(records, worded, strict=True):
+            record.reason_in_words = text
 
     change_form_template = "admin/versioned_change_form.html"
 

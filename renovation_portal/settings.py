@@ -259,6 +259,8 @@ LANGUAGES = [
 # LANG_INFO fallbacks, so Chinese readers get Chinese without a prefix.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# One form of date and time per language on every page (formats/en/formats.py).
+FORMAT_MODULE_PATH = ["renovation_portal.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -16,13 +17,16 @@ from django.views.generic import TemplateView
 from estates import selectors as estate_selectors
 from estates.models import Estate, Facility, MergedCourtyard, Stage
 from estates.selectors import programmes as programme_selectors
+from governance import selectors as governance_selectors
 from governance.models import Award, Council, Organisation
+from lanes import calendar
 from lanes import selectors as lane_selectors
 from renovation_portal import page_cache
 from renovation_portal.counting import count_each
 from renovation_portal.templatetags.portal import place_map
 
 WHATS_NEW = 6
+COMING_EVENTS = 4
 # The home page shows the first programmes (by their position); the rest are
 # on /programmes/.
 HOME_PROGRAMMES = 6
@@ -32,10 +36,19 @@ HOME_LANES = 8
 
 @dataclass
 class NewsItem:
-    kind: str  # "estate", "notice" or "event"
+    """One piece of news: what happened (``kind``), to what, and when."""
+
+    kind: str  # "stage", "notice" or "meeting"
     obj: object
     url: str
-    updated: datetime.datetime
+    date: datetime.date
+
+
+@dataclass
+class ComingEvent:
+    event: object
+    url: str
+    date: datetime.date
 
 
 def _register_counts() -> dict[str, int]:
@@ -71,22 +84,59 @@ def _stage_rows() -> list[dict]:
     ]
 
 
-def _whats_new() -> list[NewsItem]:
-    events_url = reverse("lanes:event-list")
-    items = [
-        NewsItem("estate", estate, estate.get_absolute_url(), estate.updated_at)
-        for estate in estate_selectors.estates_recently_updated(limit=WHATS_NEW)
-    ]
-    items += [
-        NewsItem("notice", notice, notice.estate.get_absolute_url(), notice.updated_at)
-        for notice in estate_selectors.notices_recently_updated(limit=WHATS_NEW)
-    ]
-    items += [
-        NewsItem("event", event, f"{events_url}#{event.slug}", event.updated_at)
-        for event in lane_selectors.events_recently_updated(limit=WHATS_NEW)
-    ]
-    items.sort(key=lambda item: item.updated, reverse=True)
-    return items[:WHATS_NEW]
+def _whats_new(today: datetime.date) -> dict:
+    """What a resident would call news (issue 16, item 6): a compound whose
+    steps reached a new stage, a construction notice posted, a council
+    meeting held (the latest first), and the events coming (the soonest
+    first) — never the day data was loaded. Five queries, kept per
+    generation and day like the counts."""
+
+    def compute() -> dict:
+        items = [
+            NewsItem(
+                "stage", estate, estate.get_absolute_url(), estate.stage_reached_on
+            )
+            for estate in estate_selectors.stages_recently_reached(limit=WHATS_NEW)
+        ]
+        items += [
+            NewsItem(
+                "notice",
+                notice,
+                f"{notice.estate.get_absolute_url()}#notices",
+                timezone.localdate(notice.created_at),
+            )
+            for notice in estate_selectors.notices_recently_posted(limit=WHATS_NEW)
+        ]
+        items += [
+            NewsItem("meeting", meeting, _meeting_url(meeting), meeting.held_on)
+            for meeting in governance_selectors.meetings_recently_held(
+                limit=WHATS_NEW, today=today
+            )
+        ]
+        items.sort(key=lambda item: item.date, reverse=True)
+        events_url = reverse("lanes:event-list")
+        coming = []
+        for event in lane_selectors.events_coming(limit=COMING_EVENTS, today=today):
+            item = calendar.schedule(event, today=today)
+            if item.next_date is not None:
+                coming.append(
+                    ComingEvent(event, f"{events_url}#{event.slug}", item.next_date)
+                )
+        coming.sort(key=lambda item: (item.date, item.event.title_zh_hans))
+        return {"news": items[:WHATS_NEW], "coming": coming[:COMING_EVENTS]}
+
+    return page_cache.per_generation(f"whats-new:{today.isoformat()}", compute)
+
+
+def _meeting_url(meeting) -> str:
+    """Where a meeting's council is shown: its merged courtyard's page, its
+    community's, or the governance page for a subdistrict's council."""
+    council = meeting.council
+    if council.courtyard_id:
+        return council.courtyard.get_absolute_url()
+    if council.community_id:
+        return council.community.get_absolute_url()
+    return reverse("governance:governance")
 
 
 def _map_layers(counts: dict[str, int], lanes: list) -> list[tuple[str, object]]:
@@ -169,7 +219,7 @@ class HomeView(TemplateView):
             compounds_recorded=sum(row["count"] for row in stages),
             lanes=lanes[:HOME_LANES],
             more_lanes=len(lanes) > HOME_LANES,
-            whats_new=_whats_new(),
+            **_whats_new(timezone.localdate()),
             home_map=_home_map(counts, lanes),
             **_programmes_overview(),
         )

@@ -203,6 +203,17 @@ class Estate(SlugFromNameMixin, TimeStampedModel):
             "as of this date."
         ),
     )
+    stage_reached_on = models.DateField(
+        _("stage reached on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When the compound's steps moved it to its present stage: the "
+            "completion date of the step that did. Empty when its stage is "
+            "not its steps'."
+        ),
+    )
     property_company = models.ForeignKey(
         PropertyCompany,
         models.SET_NULL,
@@ -274,6 +285,12 @@ class Estate(SlugFromNameMixin, TimeStampedModel):
             # "What's new" on the home page: the latest edits, ties by id (bulk
             # inserts share one time stamp).
             models.Index(fields=["updated_at", "id"], name="estate_updated_order"),
+            # "What's new": the compounds that most recently reached a stage.
+            models.Index(
+                fields=["-stage_reached_on", "-id"],
+                name="estate_stage_reached",
+                condition=models.Q(stage_reached_on__isnull=False),
+            ),
         ]
 
     def __str__(self):

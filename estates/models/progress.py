@@ -457,6 +457,8 @@ class Notice(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["estate", "ends_at"], name="notice_estate_ends"),
+            # "What's new": the notices most recently posted.
+            models.Index(fields=["-created_at", "-id"], name="notice_posted"),
         ]
 
     def __str__(self):

@@ -54,6 +54,8 @@ def estate_list() -> QuerySet[Estate]:
 # One estate
 # ---------------------------------------------------------------------------
 
+# The other compounds an honour names, shown on a compound's page.
+HONOUR_PARTNERS = 5
 RECENT_MEETINGS = 3
 
 
@@ -249,8 +251,13 @@ def estate_funding(*, estate: Estate) -> list[Funding]:
     return sorted(entries, key=lambda entry: entry.source)
 
 
-def estate_detail(*, now: datetime.datetime | None = None) -> QuerySet[Estate]:
+def estate_detail(
+    *, now: datetime.datetime | None = None, honour_partners: bool = False
+) -> QuerySet[Estate]:
     """Estates with everything the estate page shows, in a fixed number of queries.
+
+    ``honour_partners`` adds, to each honour, ``named_estates``: the first
+    compounds it names (the page links the others; the API does not).
 
     Adds ``shown_photos`` (photos that have an image), ``current_notices``
     (notices not yet over), ``funding_rows`` (read them with
@@ -281,6 +288,18 @@ def estate_detail(*, now: datetime.datetime | None = None) -> QuerySet[Estate]:
         "honours",
         *_council_prefetch(Estate, today=timezone.localdate(now)),
     ]
+    if honour_partners:
+        # A source names compounds honoured together: each honour links the
+        # others it names, a few at most.
+        prefetches.append(
+            Prefetch(
+                "honours__estates",
+                queryset=Estate.objects.only("slug", *_both_languages("name")).order_by(
+                    "name_zh_hans", "pk"
+                )[: HONOUR_PARTNERS + 2],  # itself, and one to know there are more
+                to_attr="named_estates",
+            )
+        )
     if _reverse_model(Estate, "lanes") is not None:
         prefetches.append("lanes")
     return (

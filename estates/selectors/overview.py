@@ -84,17 +84,28 @@ def facility_count() -> int:
     return Facility.objects.count()
 
 
-def estates_recently_updated(*, limit: int) -> list[Estate]:
+def stages_recently_reached(*, limit: int) -> list[Estate]:
+    """The compounds whose steps most recently moved them to a new stage, the
+    latest first (news; index estate_stage_reached)."""
     return list(
-        Estate.objects.only("slug", "updated_at", *_both_languages("name")).order_by(
-            "-updated_at", "-pk"
-        )[:limit]
+        Estate.objects.filter(stage_reached_on__isnull=False)
+        .only("slug", "stage", "stage_reached_on", *_both_languages("name"))
+        .order_by("-stage_reached_on", "-pk")[:limit]
     )
 
 
-def notices_recently_updated(*, limit: int) -> list[Notice]:
+def notices_recently_posted(*, limit: int) -> list[Notice]:
+    """The construction notices most recently posted (index notice_posted)."""
     return list(
-        Notice.objects.select_related("estate").order_by("-updated_at", "-pk")[:limit]
+        Notice.objects.select_related("estate")
+        .only(
+            "kind",
+            "created_at",
+            *_both_languages("title"),
+            "estate__slug",
+            *(f"estate__{name}" for name in _both_languages("name")),
+        )
+        .order_by("-created_at", "-pk")[:limit]
     )
 
 

@@ -124,6 +124,8 @@ class Meeting(TimeStampedModel):
         indexes = [
             models.Index(fields=["council", "-held_on"], name="meeting_council_date"),
             models.Index(fields=["kind", "held_on"], name="meeting_kind_date"),
+            # "What's new": the meetings most recently held, across councils.
+            models.Index(fields=["-held_on", "-id"], name="meeting_held"),
         ]
 
     def __str__(self):

@@ -3,12 +3,13 @@
 import math
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from renovation_portal.figures import is_chinese, number_text
 from renovation_portal.search import has_han
 from renovation_portal.translation import (
     PRIMARY_LANGUAGE,
@@ -40,18 +41,51 @@ def tr(obj, name):
 def figure(value, unit=""):
     """A figure with its unit, or "not disclosed" when the source does not give it.
 
-    Only numbers are grouped in thousands: a text that starts with digits (a
-    batch "2022年第一批") is shown as written, never as "2,022年第一批"."""
+    Numbers are written as the reader's language writes them
+    (renovation_portal/figures.py): grouped in thousands in English, in 万 and
+    亿 where a Chinese writer would (12000 → 1.2万). A text that starts with
+    digits (a batch "2022年第一批") is shown as written, never as "2,022年第一批"."""
     if value is None or value == "":
         return format_html('<span class="undisclosed">{}</span>', _("not disclosed"))
-    if isinstance(value, str):
-        return f"{value} {unit}".strip() if unit else value
-    if hasattr(value, "normalize"):  # Decimal: drop a trailing ".0"
-        value = value.normalize()
-        if value == value.to_integral():
-            value = value.quantize(1)
-    text = intcomma(value)
-    return f"{text} {unit}".strip() if unit else text
+    text = value if isinstance(value, str) else number_text(value)
+    if not unit:
+        return text
+    # Chinese puts a Chinese unit straight after the number: 120万元, 6820 m².
+    space = "" if is_chinese() and has_han(str(unit)) else " "
+    return f"{text}{space}{unit}"
+
+
+@register.filter
+def number(value):
+    """A count as the reader's language writes it: 250,048 in English; 250048,
+    or 25万 for a round figure, in Chinese."""
+    return "" if value is None else number_text(value)
+
+
+@register.filter
+def lang_attr(text) -> str:
+    """` lang="zh-Hans"` for a free text written in Chinese (a clerk's reply)
+    shown on a page in another language, so that a screen reader reads it as
+    Chinese; nothing otherwise."""
+    if not text or is_chinese() or not has_han(str(text)):
+        return ""
+    return mark_safe(' lang="zh-Hans"')
+
+
+@register.filter
+def without(objects, obj):
+    """``objects`` less ``obj`` (compared by primary key)."""
+    return [other for other in objects if other.pk != obj.pk]
+
+
+@register.filter
+def choice(obj, field: str):
+    """A choice field's label as a value is shown on its own, in the reader's
+    language: "Lighting", "Received" (照明, 已收到), never the stored value nor a
+    label in lower case. Empty when the field is empty."""
+    if not getattr(obj, field, None):
+        return ""
+    return capfirst(getattr(obj, f"get_{field}_display")())
 
 
 @register.simple_tag(takes_context=True)

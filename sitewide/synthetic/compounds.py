@@ -133,6 +133,9 @@ def estate_batch(generator: Generator, numbers, community_ids, templates) -> Non
         buildings = rng.randrange(1, 30)
         households = buildings * rng.randrange(12, 60)
         year = rng.randrange(2019, generator.today.year + 1)
+        started = generator.today - datetime.timedelta(days=rng.randrange(60, 1500))
+        # The stage its steps reached, on the day the last done step was done.
+        reached_on = started + datetime.timedelta(days=7 * (done - 1)) if done else None
         rows.append(
             {
                 "name_zh_hans": name,
@@ -150,6 +153,7 @@ def estate_batch(generator: Generator, numbers, community_ids, templates) -> Non
                 "renovation_batch": f"{year}年第{rng.randrange(1, 4)}批",
                 "renovation_year": year,
                 "stage": stage,
+                "stage_reached_on": reached_on,
                 "property_company_id": (
                     rng.choice(generator.company_ids) if rng.random() < 0.7 else None
                 ),
@@ -157,12 +161,13 @@ def estate_batch(generator: Generator, numbers, community_ids, templates) -> Non
                 **keys,
             }
         )
-        plans.append((done, grams | search_grams([normalize(address)])))
+        plans.append((done, started, grams | search_grams([normalize(address)])))
     ids = generator.writer.insert(Estate, rows, returning=True)
 
     steps, works, photos, grams, links, feedback = [], [], [], [], [], []
-    for estate_id, row, (done, estate_grams) in zip(ids, rows, plans, strict=True):
-        started = generator.today - datetime.timedelta(days=rng.randrange(60, 1500))
+    for estate_id, row, (done, started, estate_grams) in zip(
+        ids, rows, plans, strict=True
+    ):
         for position, (template_id, stage, number) in enumerate(templates):
             if position < done:
                 status, done_on = (

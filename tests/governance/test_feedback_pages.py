@@ -395,7 +395,7 @@ def test_follow_page_shows_history_and_public_replies_only(client, admin_user):
 
     html = client.get(f"/en/feedback/{feedback.reference}/").content.decode()
 
-    assert "accepted" in html
+    assert "Accepted" in html
     assert "已派人维修" in html
     assert "内部" not in html
     assert admin_user.username not in html
@@ -409,7 +409,7 @@ def test_follow_page_shows_the_reason_for_declining(client):
 
     html = client.get(f"/en/feedback/{feedback.reference}/").content.decode()
 
-    assert "declined" in html
+    assert "Declined" in html
     assert "不属于改造范围" in html
 
 

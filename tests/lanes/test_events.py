@@ -188,7 +188,7 @@ def test_events_page_says_when_the_time_is_not_disclosed(client, today):
 def test_events_page_shows_the_time_when_known(client, today):
     EventFactory(start_time=datetime.time(9, 30), end_time=datetime.time(11, 0))
     response = client.get("/en/events/")
-    assert "9:30 a.m. to 11 a.m." in response.text
+    assert "09:30 to 11:00" in response.text
     assert "time not disclosed" not in response.text
 
 

@@ -184,13 +184,13 @@ def test_lane_page_lists_the_estates_beside_it(client):
     lane = LaneFactory(estates=[estate])
     response = client.get(f"/en/lanes/{lane.slug}/")
     assert f'href="/en/estates/{estate.slug}/"' in response.text
-    assert "· construction</li>" in response.text
+    assert "· Construction</li>" in response.text
 
 
 def test_lane_page_says_when_no_estates_are_recorded_beside_it(client):
     lane = LaneFactory()
     response = client.get(f"/en/lanes/{lane.slug}/")
-    assert "No compounds are recorded beside this lane yet." in response.text
+    assert "no source names the compounds beside this lane" in response.text
 
 
 def test_lane_page_shows_upcoming_events_at_the_lane(client, today):

@@ -2,6 +2,7 @@
 for an instance with one programme, its pillars), progress by stage, lanes,
 what's new; light and self-contained."""
 
+import datetime
 import re
 from decimal import Decimal
 from http import HTTPStatus
@@ -9,8 +10,11 @@ from http import HTTPStatus
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
+from django.utils import timezone, translation
 
-from estates.models import Estate, Measure, Precision, Stage
+from estates.models import Estate, Measure, Precision, Stage, StepStatus
+from estates.services import step_set_status
+from lanes.models import Recurrence
 from tests.estates.factories import (
     CommunityFactory,
     EstateFactory,
@@ -21,10 +25,12 @@ from tests.estates.factories import (
     ProgrammeFigureFactory,
     ProgrammeMembershipFactory,
     ProgrammePillarFactory,
+    StepFactory,
 )
 from tests.governance.factories import (
     AwardFactory,
     CouncilFactory,
+    MeetingFactory,
     OrganisationFactory,
     PracticeFactory,
 )
@@ -244,28 +250,90 @@ def test_home_without_lanes_says_so(client):
     assert "No lanes have been recorded yet." in client.get("/en/").text
 
 
-def test_whats_new_lists_a_recently_updated_estate(client):
+def _step_done(estate, done_on, stage=Stage.CONSTRUCTION):
+    step = StepFactory(estate=estate, template__stage=stage)
+    return step_set_status(step=step, status=StepStatus.DONE, done_on=done_on)
+
+
+def _news(text: str) -> str:
+    return text[text.index('id="news"') : text.index('id="coming"')]
+
+
+def test_whats_new_lists_a_compound_that_reached_a_stage_on_the_steps_date(client):
     estate = EstateFactory(name_en="Test Court")
-    text = client.get("/en/").text
-    assert f'<a href="/en/estates/{estate.slug}/">Test Court</a>' in text
+    _step_done(estate, datetime.date(2026, 11, 20))
+    estate.refresh_from_db()
+    assert estate.stage_reached_on == datetime.date(2026, 11, 20)
+    news = _news(client.get("/en/").text)
+    assert "Stage reached" in news
+    with translation.override("en"):
+        stage = estate.get_stage_display().capitalize()
+    assert f'<a href="/en/estates/{estate.slug}/">Test Court</a> · {stage}' in news
+    assert "20 November 2026" in news
 
 
-def test_whats_new_lists_a_construction_notice(client):
+def test_loading_or_editing_compounds_is_not_news(client):
+    """The data-load date was shown three times as "compound updated"."""
+    EstateFactory.create_batch(3, name_en="Loaded Court")
+    estate = EstateFactory(name_en="Edited Court")
+    estate.households = 120
+    estate.save()
+    news = _news(client.get("/en/").text)
+    assert "Loaded Court" not in news and "Edited Court" not in news
+    assert "No news yet" in news
+
+
+def test_whats_new_lists_a_notice_posted_and_a_meeting_held_newest_first(client):
     NoticeFactory(title_en="Water off on Tuesday")
-    text = client.get("/en/").text
-    assert "Construction notice" in text
-    assert "Water off on Tuesday" in text
-
-
-def test_whats_new_links_an_event_to_its_place_on_the_events_page(client):
-    event = EventFactory(title_en="Test book swap")
-    assert f'<a href="/en/events/#{event.slug}">Test book swap</a>' in (
-        client.get("/en/").text
+    council = CouncilFactory(name_en="Test Council", community=CommunityFactory())
+    MeetingFactory(council=council, held_on=datetime.date(2024, 3, 2), title_en="")
+    # A meeting planned for later has not been held: not news yet.
+    MeetingFactory(
+        council=council,
+        held_on=timezone.localdate() + datetime.timedelta(days=3),
+        title_en="Next month's talk",
     )
+    news = _news(client.get("/en/").text)
+    assert "Construction notice posted" in news and "Water off on Tuesday" in news
+    assert "Council meeting held" in news
+    assert (
+        f'<a href="/en/communities/{council.community.slug}/">Test Council</a>' in news
+    )
+    assert "Next month" not in news
+    # The notice was posted today, the meeting in 2024.
+    assert news.index("Water off on Tuesday") < news.index("Test Council")
 
 
-def test_whats_new_without_updates_says_so(client):
-    assert "Nothing has been updated yet." in client.get("/en/").text
+def test_coming_up_lists_events_by_their_next_date_not_when_entered(client):
+    today = timezone.localdate()
+    later = EventFactory(
+        title_en="Later fair",
+        recurrence=Recurrence.ONCE,
+        weekday=None,
+        starts_on=today + datetime.timedelta(days=10),
+    )
+    sooner = EventFactory(
+        title_en="Weekly book swap", weekday=(today.weekday() + 2) % 7
+    )
+    EventFactory(
+        title_en="Past fair",
+        recurrence=Recurrence.ONCE,
+        weekday=None,
+        starts_on=today - datetime.timedelta(days=10),
+    )
+    text = client.get("/en/").text
+    coming = text[text.index('id="coming"') :]
+    assert f'<a href="/en/events/#{sooner.slug}">Weekly book swap</a>' in coming
+    assert coming.index("Weekly book swap") < coming.index(later.title_en)
+    assert "Past fair" not in coming
+    date = today + datetime.timedelta(days=2)
+    assert f'<time datetime="{date:%Y-%m-%d}">' in coming
+
+
+def test_whats_new_without_news_or_events_says_so(client):
+    text = client.get("/en/").text
+    assert "No news yet" in text
+    assert "No event is planned." in text
 
 
 @pytest.mark.parametrize(
@@ -308,8 +376,9 @@ def test_home_queries_do_not_grow_with_the_estates(
     client, django_assert_max_num_queries, n
 ):
     programme(n)
-    # A programme's pillars and figures take three of them, whatever its size.
-    with django_assert_max_num_queries(11):
+    # A programme's pillars and figures take three of them, whatever its size;
+    # what's new four (a server keeps both per generation: make bench).
+    with django_assert_max_num_queries(12):
         response = client.get("/en/")
     assert response.status_code == HTTPStatus.OK
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from estates.models import Stage, StepStatus
 from estates.services import estate_steps_create
+from renovation_portal import history_reasons
 from staff.roles import SUBDISTRICT_ADMINISTRATOR
 from tests.estates.factories import EstateFactory, ProcedureFactory, StepTemplateFactory
 from tests.site.test_admin import form_data, speaking
@@ -60,8 +61,11 @@ def test_each_stage_change_is_recorded_with_its_step_and_clerk(
     assert stages[-2:] == [Stage.PREPARATION, Stage.MANAGEMENT]
     newest = versions[-1]
     assert newest.history_user == administrator
-    assert "测试进场" in newest.history_change_reason
-    assert "2" in newest.history_change_reason
+    # Stored as a short code (a long step name would not fit the history's
+    # 100 characters), worded when read.
+    assert len(newest.history_change_reason) <= 100
+    (reason,) = history_reasons.in_words([newest.history_change_reason])
+    assert "测试进场" in reason and "2" in reason
     # Not a staff edit of the compound: nobody's open form is refused for it.
     estate.refresh_from_db()
     assert estate.version == versions[0].version
@@ -85,3 +89,28 @@ def test_the_history_page_words_the_change_and_has_no_none(
     for english in ("Changes", "Change reason", "Changed by"):
         assert english not in html
     assert "测试招标" in html
+    assert "根据实施步骤确定阶段" in html or "实施步骤" in html
+
+
+def test_the_history_gives_the_portals_reason_in_the_readers_language(
+    client, administrator, estate
+):
+    """The stage's reason was stored in Chinese and shown so to an English
+    reader (issue 16, item 5)."""
+    _mark_done(client, estate.steps.get(number=1), "2024-05-01")
+    url = reverse("admin:estates_estate_history", args=[estate.pk])
+
+    english = speaking(client, "en").get(url).content.decode()
+    chinese = speaking(client, "zh-hans").get(url).content.decode()
+    assert "Stage worked out from the steps: pre-construction preparation" in english
+    assert "was saved as done" in english
+    assert "portal:stage" not in english and "portal:stage" not in chinese
+    assert "Stage worked out" not in chinese
+
+
+def test_a_reason_a_person_typed_is_shown_as_stored():
+    assert history_reasons.in_words(["改正错别字", None, "portal:unknown:1"]) == [
+        "改正错别字",
+        "—",
+        "portal:unknown:1",
+    ]
