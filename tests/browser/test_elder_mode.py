@@ -139,3 +139,23 @@ def test_elder_mode_turns_off_again(any_page, site):
     assert body_font_px(any_page) < MIN_FONT_PX
     any_page.reload()
     expect(any_page.locator("body")).not_to_have_class(ELDER)
+
+
+SMALL_HEADINGS = """() => {
+  const body = parseFloat(getComputedStyle(document.body).fontSize);
+  return [...document.querySelectorAll('main h1, main h2, main h3')]
+    .filter(h => h.offsetParent !== null)
+    .filter(h => parseFloat(getComputedStyle(h).fontSize) < body)
+    .map(h => h.tagName + ' ' + h.innerText.slice(0, 30)
+      + ' ' + getComputedStyle(h).fontSize + ' < ' + body + 'px');
+}"""
+
+
+def test_elder_mode_headings_are_never_smaller_than_its_text(elder_context):
+    """An h3 sized in rem stayed 17.6 px under 22 px elder text."""
+    page = elder_context.new_page()
+    small = []
+    for path in ("/", "/en/", "/estates/jiudayuan/", "/en/programmes/liyanglu/"):
+        page.goto(path)
+        small += [f"{path}: {found}" for found in page.evaluate(SMALL_HEADINGS)]
+    assert not small, "\n".join(small)
