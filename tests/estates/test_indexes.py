@@ -14,6 +14,8 @@ exists which can serve the query, not that the planner prefers it on a small
 table.
 """
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -145,3 +147,36 @@ def test_api_estate_list_by_community_is_served_by_an_index(scale, client):
     _no_estate_seq_scan(
         _estate_plans(client, "/api/v1/estates/", params, seqscan=False)
     )
+
+
+NEWS_TABLES = ("estates_estate", "estates_notice", "governance_meeting")
+
+
+def test_home_news_reads_its_tables_through_indexes(scale, client):
+    """What's new (issue 16, item 6): the compounds that last reached a stage,
+    the notices last posted and the meetings last held, each from its index
+    (estate_stage_reached, notice_posted, meeting_held), never a scan of a
+    table that grows with the country."""
+    from sitewide import views
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            views._whats_new(datetime.date(2026, 12, 4))
+        plans = {}
+        with connection.cursor() as cursor:
+            for query in captured.captured_queries:
+                sql = query["sql"]
+                table = next((t for t in NEWS_TABLES if f'FROM "{t}"' in sql), None)
+                if table is not None:
+                    cursor.execute(f"EXPLAIN {sql}")
+                    plans[table] = "\n".join(row[0] for row in cursor.fetchall())
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET enable_seqscan = on")
+    assert set(plans) == set(NEWS_TABLES)
+    for table, plan in plans.items():
+        assert f"Seq Scan on {table} " not in plan, plan
+        # Read in the index's order: no sort of the rows found.
+        assert "Sort" not in plan, plan
