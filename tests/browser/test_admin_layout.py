@@ -15,6 +15,7 @@ from estates.models import Estate, Procedure
 from estates.services import estate_steps_create
 from governance.models import Feedback
 from tests.browser.layout import WIDER_THAN_SCREEN
+from tests.browser.staff import desk_page
 from tests.governance.factories import FeedbackFactory
 
 pytestmark = pytest.mark.browser
@@ -50,28 +51,19 @@ def desk(browser, site):
         Feedback.objects.filter(pk=feedback.pk).update(
             created_at=timezone.now() - datetime.timedelta(days=20)
         )
-    contexts = []
+    pages = []
 
     def open_desk(width: int, language: str):
-        context = browser.new_context(
-            base_url=site.url, viewport={"width": width, "height": 900}
+        cookie = {"name": "django_language", "value": language, "url": site.url}
+        page = desk_page(
+            browser, site.url, "clerk", PASSWORD, width=width, cookies=[cookie]
         )
-        context.set_default_timeout(15_000)
-        context.add_cookies(
-            [{"name": "django_language", "value": language, "url": site.url}]
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/admin/login/")
-        page.fill("#id_username", "clerk")
-        page.fill("#id_password", PASSWORD)
-        page.click("#login-form [type=submit]")
-        page.wait_for_url("**/admin/")
+        pages.append(page)
         return page
 
     yield open_desk
-    for context in contexts:
-        context.close()
+    for page in pages:
+        page.context.close()
 
 
 def _admin_pages() -> list[str]:

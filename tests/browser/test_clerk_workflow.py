@@ -18,11 +18,11 @@ from playwright.sync_api import expect
 from estates.models import Estate, StepStatus
 from staff.models import StaffAssignment
 from staff.roles import SUBDISTRICT_ADMINISTRATOR, roles_setup
+from tests.browser.staff import desk_page
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a-long-test-password-9"
-DESK = {"width": 1366, "height": 900}
 # What a Chinese-reading clerk must never meet in the admin.
 ENGLISH_LEFTOVERS = ("OTP_TOTP", "TOTP device", "[ZH-HANS]", "CHANGES", "Can add")
 
@@ -38,16 +38,9 @@ def clerk_page(browser, site):
     StaffAssignment.objects.create(user=user).subdistricts.add(
         estate.community.subdistrict
     )
-    context = browser.new_context(base_url=site.url, viewport=DESK, locale="zh-CN")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto("/admin/login/")
-    page.fill("#id_username", "clerk")
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-form [type=submit]")
-    page.wait_for_url("**/admin/")
+    page = desk_page(browser, site.url, "clerk", PASSWORD, locale="zh-CN")
     yield page
-    context.close()
+    page.context.close()
 
 
 def _no_english(page):

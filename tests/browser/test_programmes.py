@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from estates.models import City, District, Programme, Province
+from tests.browser.staff import desk_page
 
 pytestmark = pytest.mark.browser
 
@@ -39,15 +40,7 @@ def choose(page, field: str, text: str) -> None:
 
 
 def test_a_newcomer_adds_a_programme_from_the_admin_alone(browser, clerk):
-    context = browser.new_context(
-        base_url=clerk.url, viewport={"width": 1366, "height": 900}, locale="en"
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto("/admin/login/")
-    page.fill("#id_username", "newcomer")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    page = desk_page(browser, clerk.url, "newcomer", PASSWORD, locale="en")
 
     # The programme, its place and a source; saved before its figures, which
     # name the source.
@@ -113,4 +106,4 @@ def test_a_newcomer_adds_a_programme_from_the_admin_alone(browser, clerk):
     }
     page.goto("/en/data/")
     expect(page.locator(".data-programmes")).to_contain_text(ENGLISH_NAME)
-    context.close()
+    page.context.close()

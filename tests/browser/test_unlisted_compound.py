@@ -10,6 +10,7 @@ from estates.models import Estate
 from governance.models import Feedback
 from staff.models import StaffAssignment
 from staff.roles import SUBDISTRICT_ADMINISTRATOR, roles_setup
+from tests.browser.staff import desk_page
 
 pytestmark = pytest.mark.browser
 
@@ -69,17 +70,9 @@ def test_a_newcomer_reports_an_unlisted_compound_and_a_clerk_creates_it(
     assert (feedback.estate, feedback.subdistrict) == (None, office)
 
     # The clerk, at a desk: the dashboard points at it.
-    desk = browser.new_context(
-        base_url=site.url,
-        viewport={"width": 1366, "height": 900},
-        locale="en" if english else "zh-CN",
+    admin = desk_page(
+        browser, site.url, "clerk", PASSWORD, locale="en" if english else "zh-CN"
     )
-    desk.set_default_timeout(15_000)
-    admin = desk.new_page()
-    admin.goto("/admin/login/")
-    admin.fill("#id_username", "clerk")
-    admin.fill("#id_password", PASSWORD)
-    admin.click("#login-form [type=submit]")
     admin.locator(".dashboard-unlisted a").click()
     admin.get_by_role("link", name=feedback.reference).click()
     shot(admin, "feedback-in-admin")
@@ -100,4 +93,4 @@ def test_a_newcomer_reports_an_unlisted_compound_and_a_clerk_creates_it(
     # The resident's page now names the compound.
     page.goto(f"{prefix}feedback/{feedback.reference}/")
     expect(page.get_by_role("link", name=NAME)).to_be_visible()
-    desk.close()
+    admin.context.close()
