@@ -6,7 +6,15 @@ from django_filters.views import FilterView
 
 from estates import selectors
 from estates.filters import EstateFilter
+from estates.models import Programme
+from renovation_portal import page_cache
 from renovation_portal.pagination import CappedPaginator, RankedPaginator
+
+
+def _prefetched(obj, name: str) -> list:
+    """The records prefetched under ``name`` (none when that app is not
+    installed), without a query."""
+    return list(getattr(obj, "_prefetched_objects_cache", {}).get(name, []))
 
 
 class ForgivingPaginationMixin:
@@ -70,6 +78,10 @@ class EstateDetailView(DetailView):
         context["works_tiers"] = selectors.estate_works_by_tier(estate=estate)
         context["photo_groups"] = selectors.estate_photos_by_kind(estate=estate)
         context["programmes"] = selectors.estate_programmes(estate=estate)
+        # What the page lists under the compound and its councils; any new
+        # programme may cover it (issue 17: the page's cache tags).
+        page_cache.shows_children_of(estate, *_prefetched(estate, "councils"))
+        page_cache.shows_every(Programme)
         return context
 
 
@@ -88,6 +100,7 @@ class CommunityDetailView(DetailView):
         )
         context["page_obj"] = paginator.get_page(self.request.GET.get("page"))
         context["checklist"] = selectors.community_checklist(community=self.object)
+        page_cache.shows_children_of(self.object, *_prefetched(self.object, "councils"))
         return context
 
 
@@ -97,3 +110,8 @@ class CourtyardDetailView(DetailView):
 
     def get_queryset(self):
         return selectors.courtyard_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page_cache.shows_children_of(self.object)
+        return context

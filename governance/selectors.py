@@ -387,6 +387,25 @@ def estate_satisfaction(
     return None if survey is None else _results(survey, today)
 
 
+def survey_answer_changes(response) -> set[str]:
+    """The page-cache tags a survey answer's write changes: the survey's
+    public results, once it has enough answers to show them (one count)."""
+    from renovation_portal import page_cache
+
+    counted = SurveyResponse.objects.filter(survey_id=response.survey_id).aggregate(
+        answers=Count("pk"), stored=Count("pk", filter=Q(pk=response.pk))
+    )
+    answers = counted["answers"]
+    # Saved: shown from the minimum on. Deleted: the answer that took the
+    # count below the minimum hid the results.
+    shown = answers >= SURVEY_MIN_RESPONSES or (
+        not counted["stored"] and answers == SURVEY_MIN_RESPONSES - 1
+    )
+    if shown:
+        return {page_cache.children_tag(Survey(pk=response.survey_id))}
+    return set()
+
+
 def survey_results(*, survey: Survey, today: datetime.date | None = None):
     """One survey's aggregates (for staff: the admin shows them at any count)."""
     annotated = _surveys_with_counts().get(pk=survey.pk)

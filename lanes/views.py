@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
 from estates.selectors.programmes import programme_area_q, programme_from_request
+from renovation_portal import page_cache
 
 from . import selectors
 from .calendar import schedules
@@ -53,6 +54,7 @@ class LaneDetailView(DetailView):
             self.object.events.all(), today=timezone.localdate()
         )
         context["upcoming"] = upcoming
+        page_cache.shows_children_of(self.object)
         return context
 
 

@@ -8,14 +8,21 @@ class RenovationPortalConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_login_failed
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import (
+            m2m_changed,
+            post_delete,
+            post_init,
+            post_save,
+        )
 
         from renovation_portal import page_cache, staff_otp
 
-        # Any write to a portal record makes the cached pages stale.
-        signals = {"save": post_save, "delete": post_delete, "m2m": m2m_changed}
-        for name, signal in signals.items():
+        # A write to a portal record makes the cached pages that show it stale;
+        # a record made while a page renders tags the page (issue 17).
+        for name, signal in {"save": post_save, "delete": post_delete}.items():
             signal.connect(page_cache.record_changed, dispatch_uid=f"page-cache-{name}")
+        m2m_changed.connect(page_cache.relation_changed, dispatch_uid="page-cache-m2m")
+        post_init.connect(page_cache.record_made, dispatch_uid="page-cache-made")
         # Failed logins counted per address, whatever the user name (issue 22).
         user_login_failed.connect(
             staff_otp.count_address_failure, dispatch_uid="login-failures-by-address"

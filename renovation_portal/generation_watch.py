@@ -1,17 +1,18 @@
-"""Every worker told at once that the page-cache generation moved (issue 7).
+"""Every worker told at once which page-cache tags moved (issues 7, 17).
 
-A worker that trusts the generation it read last answers a cached page with no
-round trip to Redis, which is what brings cached pages near the static-file
+A worker that trusts the tag versions it read last answers a cached page with
+no round trip to Redis, which is what brings cached pages near the static-file
 ceiling; but then an edit saved through another worker would show only when
 that trust runs out. So each worker listens on a Redis channel
 (:class:`GenerationWatcher`, a daemon thread started by the first request that
-looks a page up) and :func:`announce` publishes on it whenever the generation
-is bumped. A message makes the worker forget the generation it read: its next
-request reads the new one. While it listens, a worker trusts what it read for
-up to ``LISTENING_TRUST_SECONDS`` (a last guard should a message be lost with a
-connection that has died unnoticed); while it does not (Redis down, the thread
-still connecting), it trusts it only for ``PAGE_CACHE_GENERATION_SECONDS``,
-0 by default: it reads the generation for every request.
+looks a page up) and :func:`announce` publishes on it the tags of every bump.
+A message makes the worker forget the versions of those tags: its next
+request that needs one reads it again. While it listens, a worker trusts what
+it read for up to ``LISTENING_TRUST_SECONDS`` (a last guard should a message
+be lost with a connection that has died unnoticed); while it does not (Redis
+down, the thread still connecting), it trusts it only for
+``PAGE_CACHE_GENERATION_SECONDS``, 0 by default: it reads the versions for
+every request.
 
 https://redis.readthedocs.io/en/stable/advanced_features.html#publish-subscribe
 """
@@ -58,9 +59,9 @@ def _client(url: str) -> redis.Redis:
 _publisher: tuple[int, str, redis.Redis] | None = None
 
 
-def announce() -> None:
-    """Tell every listening worker that the generation moved. Never fails the
-    edit: a worker that misses it reads the generation within
+def announce(tags=()) -> None:
+    """Tell every listening worker that these tags moved (one per line). Never
+    fails the edit: a worker that misses it reads the versions again within
     ``LISTENING_TRUST_SECONDS`` anyway."""
     global _publisher
     if not settings.REDIS_URL:
@@ -69,7 +70,7 @@ def announce() -> None:
         here = (os.getpid(), settings.REDIS_URL)
         if _publisher is None or _publisher[:2] != here:
             _publisher = (*here, _client(settings.REDIS_URL))
-        _publisher[2].publish(channel(), b"")
+        _publisher[2].publish(channel(), "\n".join(tags).encode())
     except Exception as error:
         logger.warning("Could not announce a new page cache generation: %s", error)
 
@@ -77,7 +78,7 @@ def announce() -> None:
 class GenerationWatcher:
     """One listening thread per process (a forked worker starts its own)."""
 
-    def __init__(self, on_change: Callable[[], None]) -> None:
+    def __init__(self, on_change: Callable[..., None]) -> None:
         self._on_change = on_change
         self._pid: int | None = None
         self._url: str | None = None
@@ -129,8 +130,11 @@ class GenerationWatcher:
                     if message["type"] == "subscribe" and not stop.is_set():
                         warned = False
                         self.listening = True
-                    # Also on subscribing: whatever moved before is unknown.
-                    self._on_change()
+                        # Whatever moved before is unknown.
+                        self._on_change()
+                    elif message["type"] == "message":
+                        data = message["data"] or b""
+                        self._on_change(data.decode().split("\n") if data else None)
             except Exception as error:
                 if not warned:
                     logger.warning("Not listening for page cache changes: %s", error)

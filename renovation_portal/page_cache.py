@@ -1,30 +1,52 @@
-"""Anonymous page caching and conditional GET for the public pages (issue 7).
+"""Anonymous page caching and conditional GET for the public pages (issues 7, 17).
 
 A public page is the same for every anonymous visitor who asks for it in the
 same language, with elder mode in the same state, on the same day. Such a page
 is stored in the configured cache (Redis with ``REDIS_URL``) under a key made of
-exactly those things, together with the *generation* number current when it
-was rendered; every save or delete of a portal record bumps the generation
-(signals, connected in ``apps.py``), so an entry of an older generation is
-never served: the next request after a staff edit renders afresh and the edit
-shows at once. Old entries expire after ``PAGE_CACHE_SECONDS``.
+exactly those things, together with the *tags* of what it was built from and
+each tag's version when it was rendered (issue 17; like Drupal's cache tags or
+the surrogate keys of Varnish and Fastly). A write bumps the versions of the
+tags of what it changed (:func:`tags_of`, through the model signals connected
+in ``apps.py``); an entry is served only while every one of its tags has the
+version it was stored with, so an edit shows at once on every page that shows
+it, and on no other.
+
+The tags:
+
+- ``estates.estate:12``: the record itself. Every portal record made while a
+  page renders tags the page (a ``post_init`` receiver), so a page that shows
+  a record goes stale when that record is saved or deleted.
+- ``estates.estate:12+``: the records under it, those whose foreign key points
+  to it (its steps, its notices, its councils' links). A page that lists a
+  record's children says so (:func:`shows_children_of`).
+- ``estates.estate:*``: every list or count of that kind of record. A page
+  that lists or counts a kind says so (:func:`shows_every`).
+- ``any``: any write of a portal record but a resident's (feedback, survey
+  answers: :data:`QUIET`). The pages that do not declare precisely what they
+  show (every page not in :data:`PRECISE_PAGES`, and figures kept by
+  :func:`per_generation`) carry it: they are as stale after any clerk's edit
+  as before issue 17, never staler.
+- ``all``: every page; :func:`bump` (imports and synthetic data written in
+  bulk, which send no signals).
+
+A resident's feedback or survey answer therefore stales no public page, except
+a compound's page whose satisfaction results the answer changes. Versions are
+numbers of one sequence kept in Redis (a bump takes the next number for all its
+tags at once, in a script), so a page rendered while a write happened is seen
+to be older than it and is not stored.
 
 Each worker also keeps the pages it answered last in its own memory
-(:class:`LocalPages`, at most ``PAGE_CACHE_LOCAL_BYTES``), with their
-generation: a hit then costs at most one small read of the generation from the
-cache rather than the whole page. A page not held locally comes with the
-generation in one round trip (``get_many``). A worker also remembers the
-generation it read, and with Redis every worker listens for bumps
+(:class:`LocalPages`, at most ``PAGE_CACHE_LOCAL_BYTES``), and the versions of
+the tags it read last. With Redis every worker listens for bumps
 (:mod:`renovation_portal.generation_watch`): a bump made through any worker
-makes the others forget it at once, so most hits make no round trip at all
-and an edit still shows at once everywhere (issue 7: cached pages at 0.8 of
-the static-file ceiling). While a worker is not listening it rereads the
-generation after ``PAGE_CACHE_GENERATION_SECONDS`` (0 by default: on every
-request).
+names its tags, and the others forget those tags' versions at once, so most
+hits make no round trip at all and an edit still shows at once everywhere.
+While a worker is not listening it rereads a version after
+``PAGE_CACHE_GENERATION_SECONDS`` (0 by default: on every request).
 
-The key and the generation give the page's ETag, so a browser that sends it back gets
-``304 Not Modified`` while nothing changed; the events feed and the open-data
-downloads get the same ETags without being stored.
+The key and its tags' versions give the page's ETag, so a browser that sends it
+back gets ``304 Not Modified`` while nothing it shows changed; the events feed
+and the open-data downloads get ETags without being stored.
 
 What is never stored: a response to a visitor with a session or a pending
 message (staff who are logged in, a resident who just sent feedback), a
@@ -46,17 +68,21 @@ handled by one worker could not reach the others' caches.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from http import HTTPStatus
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import DisallowedHost
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
@@ -66,7 +92,10 @@ from renovation_portal.context_processors import ELDER_MODE_COOKIE
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "page-cache:generation"
+SEQUENCE_KEY = "page-cache:sequence"
+TAG_KEY = "page-cache:tag:{}"
+ALL = "all"
+ANY = "any"
 
 # Pages stored and answered from the cache (URL names).
 CACHED_PAGES = frozenset(
@@ -88,20 +117,52 @@ CACHED_PAGES = frozenset(
         "governance:governance",
     }
 )
+# The pages that say precisely what they show (a record's own page: the long
+# tail of 250,000 compounds): they do not carry ``any``.
+PRECISE_PAGES = frozenset(
+    {
+        "estates:estate-detail",
+        "estates:community-detail",
+        "estates:courtyard-detail",
+        "lanes:lane-detail",
+    }
+)
 # Answers that get an ETag (and 304) but are not stored: the calendar feed
 # changes its time stamp on every request, the downloads can be large.
 CONDITIONAL_ONLY = frozenset({"lanes:event-feed", "data-download"})
 
-# Apps whose records the public pages show; a write to any of them bumps the
-# generation.
+# Apps whose records the public pages show.
 PORTAL_APPS = frozenset({"estates", "lanes", "governance", "renovation_portal"})
 
-# Figures kept under a generation expire after ten minutes at most even if no
-# write bumps it (a change made outside Django).
+# What residents write (and staff's handling of it): no public page lists it.
+# A write of one of these bumps only its own tags and what the function
+# registered for it (:func:`quiet_writes`) returns: a survey answer, say,
+# changes the survey's public results only once there are enough answers.
+QUIET: dict[str, Callable[[models.Model], set[str]] | None] = {
+    "governance.feedback": None,
+    "governance.feedbackcontact": None,
+    "governance.feedbackstatuschange": None,
+    "governance.feedbackreply": None,
+    "governance.feedbackphoto": None,
+    "governance.surveyresponse": None,
+}
+
+
+def quiet_writes(label: str, changes: Callable[[models.Model], set[str]]) -> None:
+    """A write of a ``label`` record stales only the pages of the tags
+    ``changes(record)`` gives, besides the record's own tags."""
+    QUIET[label] = changes
+
+
+# Figures kept by per_generation expire after ten minutes at most even if no
+# write bumps them (a change made outside Django).
 VALUE_SECONDS = 10 * 60
 
 # Headers the middleware above this one adds to every response anyway.
 NOT_STORED_HEADERS = frozenset({"set-cookie", "content-security-policy"})
+
+# A worker forgets every version it knows beyond this many tags.
+KNOWN_TAGS_MAX = 100_000
 
 
 def enabled() -> bool:
@@ -109,100 +170,268 @@ def enabled() -> bool:
 
 
 def generation_kept() -> bool:
-    """Whether writes bump the generation: when pages are cached, or when the
-    cache is shared by every worker (Redis), so that figures kept under the
-    generation (:func:`per_generation`) reach them all and go stale together.
-    Local memory without page caching keeps nothing: each worker would miss
-    the others' edits."""
+    """Whether writes bump tags: when pages are cached, or when the cache is
+    shared by every worker (Redis), so that figures kept by
+    :func:`per_generation` reach them all and go stale together. Local memory
+    without page caching keeps nothing: each worker would miss the others'
+    edits."""
     return enabled() or bool(settings.REDIS_URL)
 
 
-def generation() -> int:
-    """The current generation. A lost key (Redis restarted or evicted it)
-    restarts from the clock, never from a number used before."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        value = cache.get(GENERATION_KEY)
-    return value
+# ------------------------------------------------------------------------------
+# Tags: what a record's write changes, what a page shows.
+# ------------------------------------------------------------------------------
+def record_tag(obj) -> str:
+    return f"{obj._meta.label_lower}:{obj.pk}"
 
 
-# The generation this worker read last, when (time.monotonic()), and the count
-# of forgettings when the read began: a bump heard while a request was reading
-# the old generation must not be overwritten by that old value.
-_seen: tuple[int, float, int] | None = None
+def children_tag(obj) -> str:
+    return f"{obj._meta.label_lower}:{obj.pk}+"
+
+
+def every_tag(model) -> str:
+    return f"{model._meta.label_lower}:*"
+
+
+def _portal(model) -> bool:
+    return model._meta.app_label in PORTAL_APPS
+
+
+def tags_of(instance) -> set[str]:
+    """The tags a save or delete of ``instance`` bumps."""
+    meta = instance._meta
+    label = meta.label_lower
+    tags = {record_tag(instance), every_tag(instance)}
+    if label in QUIET:
+        changes = QUIET[label]
+        return tags | (changes(instance) if changes is not None else set())
+    for field in meta.concrete_fields:
+        if not (field.many_to_one or field.one_to_one) or field.related_model is None:
+            continue
+        value = getattr(instance, field.attname, None)
+        if value is not None and _portal(field.related_model):
+            tags.add(f"{field.related_model._meta.label_lower}:{value}+")
+    tags.add(ANY)
+    return tags
+
+
+_collected: contextvars.ContextVar[set | None] = contextvars.ContextVar(
+    "page_cache_tags", default=None
+)
+
+
+def depends_on(*tags: str) -> None:
+    """The page being rendered shows what these tags name."""
+    collected = _collected.get()
+    if collected is not None:
+        collected.update(tags)
+
+
+def shows_children_of(*objects) -> None:
+    """The page lists (or counts) the records under these records."""
+    depends_on(*(children_tag(obj) for obj in objects if obj.pk is not None))
+
+
+def shows_every(*models) -> None:
+    """The page lists or counts every record of these kinds (a new one, or a
+    change to any, may change it)."""
+    depends_on(*(every_tag(model) for model in models))
+
+
+def record_made(sender, instance, **kwargs) -> None:
+    """post_init receiver: a record made while a page renders tags the page."""
+    collected = _collected.get()
+    if collected is not None and instance.pk is not None and _portal(sender):
+        collected.add(record_tag(instance))
+
+
+@contextlib.contextmanager
+def collecting():
+    """Collect the tags of what is made or declared inside the block."""
+    tags: set[str] = set()
+    token = _collected.set(tags)
+    try:
+        yield tags
+    finally:
+        _collected.reset(token)
+
+
+# ------------------------------------------------------------------------------
+# Versions: read (and trusted for a while) by each worker, bumped by writes.
+# ------------------------------------------------------------------------------
+# The versions this worker read last: tag -> (version, when read, the count of
+# forgettings when the read began). A bump heard while a request was reading
+# an old version must not be overwritten by that old value.
+_known: dict[str, tuple[int, float]] = {}
 _forgotten = 0
 
 
-def _remember(current: int, forgotten: int) -> None:
-    global _seen
-    _seen = (current, time.monotonic(), forgotten)
-
-
-def forget_generation() -> None:
-    """Read the generation from the cache again at the next request."""
-    global _seen, _forgotten
+def forget_generation(tags=None) -> None:
+    """Read these tags' versions (all, with None) from the cache again."""
+    global _forgotten
     _forgotten += 1
-    _seen = None
-
-
-def _recent_generation() -> int | None:
-    seen = _seen
-    if seen is None:
-        return None
-    current, read_at, forgotten = seen
-    trusted = settings.PAGE_CACHE_GENERATION_SECONDS
-    if watcher.listening:
-        trusted = max(trusted, generation_watch.LISTENING_TRUST_SECONDS)
-    if forgotten != _forgotten or time.monotonic() - read_at >= trusted:
-        return None
-    return current
+    if tags is None:
+        _known.clear()
+        return
+    for tag in tags:
+        _known.pop(tag, None)
 
 
 watcher = generation_watch.GenerationWatcher(on_change=forget_generation)
 
 
-def bump() -> None:
-    """Make every stored page stale. Never fails the edit that called it."""
-    forget_generation()
+def _trust_seconds() -> float:
+    trusted = settings.PAGE_CACHE_GENERATION_SECONDS
+    if watcher.listening:
+        trusted = max(trusted, generation_watch.LISTENING_TRUST_SECONDS)
+    return trusted
+
+
+def versions(tags) -> dict[str, int]:
+    """The current version of each tag (0 for a tag never bumped): from this
+    worker's memory while it trusts it, else from the cache in one round trip."""
+    now = time.monotonic()
+    trusted = _trust_seconds()
+    found: dict[str, int] = {}
+    unknown = []
+    for tag in tags:
+        held = _known.get(tag)
+        if held is not None and now - held[1] < trusted:
+            found[tag] = held[0]
+        else:
+            unknown.append(tag)
+    if unknown:
+        forgotten = _forgotten
+        read = cache.get_many([TAG_KEY.format(tag) for tag in unknown])
+        if len(_known) > KNOWN_TAGS_MAX:
+            _known.clear()
+        for tag in unknown:
+            version = read.get(TAG_KEY.format(tag), 0)
+            found[tag] = version
+            if forgotten == _forgotten and trusted > 0:
+                _known[tag] = (version, now)
+    return found
+
+
+def sequence() -> int | None:
+    """The last version given to any tag: a page whose tags are all at or
+    below the sequence read before rendering it was rendered from rows no
+    write changed meanwhile. A lost sequence (Redis restarted) starts again
+    from the clock; None when the cache does not answer."""
+    value = cache.get(SEQUENCE_KEY)
+    if value is None:
+        cache.add(SEQUENCE_KEY, time.time_ns() // 1000, timeout=None)
+        value = cache.get(SEQUENCE_KEY)
+    return value
+
+
+# One script bumps every tag of a write to the next number of the sequence;
+# a lost sequence (Redis restarted) starts again from the clock, never from a
+# number used before.
+_BUMP_SCRIPT = """
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  local now = redis.call('TIME')
+  redis.call('SET', KEYS[1], now[1] .. string.format('%06d', now[2]))
+end
+local next = redis.call('INCR', KEYS[1])
+for i = 2, #KEYS do redis.call('SET', KEYS[i], next) end
+return next
+"""
+
+
+def _bump_in_cache(tags: list[str]) -> None:
+    keys = [SEQUENCE_KEY, *(TAG_KEY.format(tag) for tag in tags)]
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(write=True)
+        full = [cache.make_and_validate_key(key) for key in keys]
+        client.eval(_BUMP_SCRIPT, len(full), *full)
+        return
+    # Local memory (one process): the same, without the script.
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # no generation yet, or (ResilientRedisCache) no Redis
-        if not cache.add(GENERATION_KEY, time.time_ns(), timeout=None):
-            return  # nothing moved here; a Redis that is down hears nothing
+        number = cache.incr(SEQUENCE_KEY)
+    except ValueError:
+        cache.add(SEQUENCE_KEY, time.time_ns() // 1000, timeout=None)
+        number = cache.incr(SEQUENCE_KEY)
+    cache.set_many(dict.fromkeys(keys[1:], number), timeout=None)
+
+
+def bump_tags(tags) -> None:
+    """Make every page carrying one of ``tags`` stale, here and (announced)
+    in every worker. Never fails the edit that called it."""
+    tags = sorted(set(tags))
+    if not tags:
+        return
+    forget_generation(tags)
+    try:
+        _bump_in_cache(tags)
     except Exception:  # the cache is down: pages expire by themselves
-        logger.warning("Could not bump the page cache generation", exc_info=True)
+        logger.warning("Could not bump the page cache tags", exc_info=True)
         return
-    generation_watch.announce()
+    generation_watch.announce(tags)
 
 
-def record_changed(sender, using=None, **kwargs) -> None:
-    """post_save, post_delete and m2m_changed receiver for every model."""
-    if sender._meta.app_label not in PORTAL_APPS or not generation_kept():
-        return
+def bump() -> None:
+    """Make every stored page and figure stale."""
+    bump_tags([ALL])
+
+
+def changed(instance) -> None:
+    """A record was written without a signal (``bulk_update``): bump its tags
+    now and at commit, as its save would have."""
+    record_changed(type(instance), instance=instance)
+
+
+def _bump_now_and_at_commit(tags, using) -> None:
     # Now, so that this request (and a test) sees the change; and again at
     # commit, so that a page rendered from the old rows while the transaction
-    # was open is not kept under the new generation.
-    bump()
-    transaction.on_commit(bump, using=using)
+    # was open is not kept under the new versions.
+    bump_tags(tags)
+    transaction.on_commit(lambda: bump_tags(tags), using=using)
+
+
+def record_changed(sender, instance=None, using=None, **kwargs) -> None:
+    """post_save and post_delete receiver for every model; without an
+    instance (a write in bulk), every page goes stale."""
+    if not _portal(sender) or not generation_kept():
+        return
+    tags = {ALL} if instance is None else tags_of(instance)
+    _bump_now_and_at_commit(tags, using)
+
+
+def relation_changed(
+    sender, instance, action, model, pk_set, using=None, **kwargs
+) -> None:
+    """m2m_changed receiver: both ends of each link changed."""
+    if not action.startswith("post_") or not generation_kept():
+        return
+    if not (_portal(sender) or _portal(type(instance))):
+        return
+    tags = {record_tag(instance), children_tag(instance), every_tag(instance)}
+    tags |= {every_tag(model), every_tag(sender), ANY}
+    label = model._meta.label_lower
+    if pk_set is None:  # cleared: which records were linked is not known
+        tags.add(ALL)
+    else:
+        tags |= {f"{label}:{pk}" for pk in pk_set} | {f"{label}:{pk}+" for pk in pk_set}
+    _bump_now_and_at_commit(tags, using)
 
 
 def per_generation(name: str, compute):
-    """``compute()``, worked out at most once per generation: costly figures
-    (exact counts over every compound) that many pages show, even pages
-    rendered afresh. The value is stored with the generation read before
-    computing it, like a page, so a write during the computation leaves it
-    stale, and the next request after an edit computes it again. Without a
-    kept generation, or with the cache down, it is computed every time."""
+    """``compute()``, worked out at most once per change of any portal record:
+    costly figures (exact counts over every compound) that many pages show,
+    even pages rendered afresh. The value is stored with the versions of
+    ``all`` and ``any`` read before computing it, so a write during the
+    computation leaves it stale, and the next request after an edit computes
+    it again. Without a kept generation, or with the
+    cache down, it is computed every time."""
     if not generation_kept():
         return compute()
     key = f"page-cache:value:{name}"
+    depends_on(ALL, ANY)
     try:
-        found = cache.get_many([GENERATION_KEY, key])
-        current = found.get(GENERATION_KEY)
-        if current is None:
-            current = generation()
-        entry = found.get(key)
+        # Read before computing: a write meanwhile leaves the value stale.
+        current = versions([ALL, ANY])
+        entry = cache.get(key)
         if entry is not None and entry[0] == current:
             return entry[1]
     except Exception:
@@ -311,42 +540,51 @@ class LocalPages:
 local_pages = LocalPages(settings.PAGE_CACHE_LOCAL_BYTES)
 
 
-def lookup(key: str) -> tuple[int, tuple | None]:
-    """The current generation and the page stored under ``key`` if it was
-    stored in this generation: when this worker holds the page, the generation
-    it still trusts (see :func:`_recent_generation`), or else the generation
-    alone from the cache; otherwise (or when the page it holds is stale) both
-    in one round trip.
+def lookup(key: str) -> tuple[int | None, tuple | None]:
+    """The page stored under ``key`` if every tag it carries still has the
+    version it was stored with: when this worker holds the page and trusts
+    the versions it knows, without a round trip. Otherwise (or when the page
+    held here is stale) the shared entry, with the sequence: the number a
+    page rendered now must not be older than to be kept (None: keep nothing,
+    the cache does not answer).
     Starts this worker's listening for bumps (with Redis)."""
     if settings.REDIS_URL and settings.PAGE_CACHE_WATCH:
         watcher.start()
-    forgotten = _forgotten
     held = local_pages.get(key)
-    if held is not None:
-        current = _recent_generation()
-        if current is None:
-            current = cache.get(GENERATION_KEY)
-        if current is None:
-            return generation(), None
-        _remember(current, forgotten)
-        if held[0] == current:
-            return current, held
-        # Stale here: another worker may have stored this generation's page.
-    found = cache.get_many([GENERATION_KEY, key])
-    current = found.get(GENERATION_KEY)
-    if current is None:
-        return generation(), None
-    _remember(current, forgotten)
+    if held is not None and versions(held[0]) == held[0]:
+        return None, held
+    # Stale here, or not held: another worker may have stored a fresh one.
+    found = cache.get_many([SEQUENCE_KEY, key])
+    before = found.get(SEQUENCE_KEY)
+    if before is None:  # lost, or the cache does not answer: nothing is kept
+        return sequence(), None
     entry = found.get(key)
-    if entry is None or entry[0] != current:
-        return current, None
+    if entry is None or versions(entry[0]) != entry[0]:
+        return before, None
     local_pages.put(key, entry)
-    return current, entry
+    return before, entry
 
 
-def _etag(key: str, current: int) -> str:
-    digest = hashlib.sha256(f"{key}:{current}".encode()).hexdigest()
+def _etag(key: str, current: dict[str, int]) -> str:
+    stamp = ",".join(f"{tag}={current[tag]}" for tag in sorted(current))
+    digest = hashlib.sha256(f"{key}:{stamp}".encode()).hexdigest()
     return f'"{digest[:32]}"'
+
+
+def page_tags(view_name: str, collected: set[str]) -> set[str]:
+    """The tags a page rendered by ``view_name`` carries."""
+    if view_name in PRECISE_PAGES:
+        tags = set(collected)
+        # A record's own tag is redundant beside every record of its kind.
+        kinds = {tag[:-2] for tag in tags if tag.endswith(":*")}
+        tags = {
+            tag
+            for tag in tags
+            if tag.endswith(("+", ":*")) or tag.rpartition(":")[0] not in kinds
+        }
+        tags.add(ALL)
+        return tags
+    return {ALL, ANY} | {tag for tag in collected if tag.endswith(":*")}
 
 
 def _storable(request, response) -> bool:
@@ -388,19 +626,22 @@ class PageCacheMiddleware:
         try:
             key = page_key(request)
             if key is None:
-                current, entry = None, None
+                before, entry = None, None
             elif request.META.get("QUERY_STRING"):
-                current, entry = generation(), None  # never stored
+                before, entry = None, None  # never stored
             else:
-                current, entry = lookup(key)
+                before, entry = lookup(key)
         except Exception:  # the cache is down: serve without it
             logger.warning("Page cache unavailable", exc_info=True)
             key = entry = None
         if entry is not None:
-            return self._from_cache(request, _etag(key, current), entry)
+            return self._from_cache(request, _etag(key, entry[0]), entry)
+        if key is None:
+            return self.get_response(request)
 
-        response = self.get_response(request)
-        if key is None or response.status_code != HTTPStatus.OK:
+        with collecting() as collected:
+            response = self.get_response(request)
+        if response.status_code != HTTPStatus.OK:
             return response
         match = getattr(request, "resolver_match", None)
         view_name = match.view_name if match else ""
@@ -409,27 +650,25 @@ class PageCacheMiddleware:
             with_query or view_name not in CACHED_PAGES
         ):
             return response
+        try:
+            current = versions(page_tags(view_name, collected))
+        except Exception:
+            logger.warning("Page cache unavailable", exc_info=True)
+            return response
         storable = (
             view_name in CACHED_PAGES
             and not with_query
+            and before is not None
             and _storable(request, response)
         )
         response["ETag"] = _etag(key, current)
         _revalidate(response)
         if storable:
-            headers = [
-                (name, value)
-                for name, value in response.items()
-                if name.lower() not in NOT_STORED_HEADERS
-            ]
-            entry = (current, response.content, headers)
-            local_pages.put(key, entry)
-            try:
-                # Stored with the generation read before rendering: if a
-                # record changed meanwhile, this entry is already stale.
-                cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
-            except Exception:
-                logger.warning("Could not store a page", exc_info=True)
+            # Not kept when a tag moved past the sequence read before the
+            # page was rendered: a write happened meanwhile, and the page may
+            # show the rows of before it under the versions of after.
+            if max(current.values()) <= before:
+                self._store(key, current, response)
             response["X-Page-Cache"] = "miss"
         conditional = get_conditional_response(
             request, etag=response["ETag"], response=response
@@ -438,8 +677,21 @@ class PageCacheMiddleware:
             _discard(response)
         return conditional
 
+    def _store(self, key, current, response):
+        headers = [
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in NOT_STORED_HEADERS
+        ]
+        entry = (current, response.content, headers)
+        local_pages.put(key, entry)
+        try:
+            cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("Could not store a page", exc_info=True)
+
     def _from_cache(self, request, etag, entry):
-        _generation, content, headers = entry
+        _versions, content, headers = entry
         response = HttpResponse(content)
         for name, value in headers:
             response[name] = value

@@ -231,16 +231,16 @@ PAGE_CACHE_SECONDS = int(
     os.environ.get("PAGE_CACHE_SECONDS", "600" if REDIS_URL else "0")
 )
 # Each worker also keeps the pages it answered last, up to this many bytes, so
-# that a hit reads only the generation from Redis (renovation_portal/page_cache.py).
+# that a hit reads at most its tags' versions from Redis (page_cache.py).
 PAGE_CACHE_LOCAL_BYTES = int(
     os.environ.get("PAGE_CACHE_LOCAL_BYTES", str(8 * 1024 * 1024))
 )
-# With Redis each worker listens for new generations (pub/sub) and trusts the
-# one it read until it hears of the next: an edit shows at once in every worker
+# With Redis each worker listens for bumped tags (pub/sub) and trusts the
+# versions it read until it hears they moved: an edit shows at once in every worker
 # (renovation_portal/generation_watch.py). PAGE_CACHE_WATCH=0 turns that off.
 PAGE_CACHE_WATCH = os.environ.get("PAGE_CACHE_WATCH", "1") == "1"
 # While a worker is not listening (Redis down, connecting, or PAGE_CACHE_WATCH=0)
-# it trusts the generation it read this long (0: it reads it for every request,
+# it trusts the tag versions it read this long (0: it reads them for every request,
 # and an edit shows at once; 1 would allow a page up to a second old).
 PAGE_CACHE_GENERATION_SECONDS = float(
     os.environ.get("PAGE_CACHE_GENERATION_SECONDS", "0")

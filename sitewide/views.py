@@ -54,8 +54,8 @@ class ComingEvent:
 def _register_counts() -> dict[str, int]:
     """Every count the home page and the case study show, in one query, made
     at most once per data change (exact counts over every compound are
-    costly at scale): kept under the page cache's generation, which every
-    portal save or delete bumps, so a staff edit shows at once."""
+    costly at scale): kept under the page cache's ``any`` tag, which every
+    clerk's save or delete bumps, so a staff edit shows at once."""
     return page_cache.per_generation("register-counts", _count_registers)
 
 

@@ -7,14 +7,21 @@ estates app keeps knowing nothing of governance (DESIGN.md "Layout").
 from django import template
 
 from governance import selectors
+from renovation_portal import page_cache
 
 register = template.Library()
 
 
 @register.simple_tag
 def estate_satisfaction(estate):
-    """The estate's survey and its public aggregates (one query), or None."""
-    return selectors.estate_satisfaction(estate=estate)
+    """The estate's survey and its public aggregates (one query), or None.
+
+    Its answers change the page once there are enough to show results
+    (selectors.survey_answer_changes)."""
+    satisfaction = selectors.estate_satisfaction(estate=estate)
+    if satisfaction is not None:
+        page_cache.shows_children_of(satisfaction.survey)
+    return satisfaction
 
 
 @register.filter

@@ -1,4 +1,4 @@
-"""Every worker hears at once that the page-cache generation moved
+"""Every worker hears at once which page-cache tags moved
 (renovation_portal/generation_watch.py), over a real Redis on 127.0.0.1."""
 
 import time
@@ -9,7 +9,7 @@ import redis
 from django.core.cache import cache, caches
 
 from renovation_portal import generation_watch, page_cache
-from renovation_portal.page_cache import GENERATION_KEY
+from renovation_portal.page_cache import ALL
 from tests.estates.factories import EstateFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,11 +66,11 @@ def listening(client, shared_redis):
 
 
 def test_an_edit_through_another_worker_reaches_this_one_at_once(client, listening):
-    # Another worker saved a record: it bumped the shared generation and said so.
-    cache.incr(GENERATION_KEY)
-    generation_watch.announce()
+    # Another worker saved a record: it bumped the shared versions and said so.
+    page_cache._bump_in_cache([ALL])
+    generation_watch.announce([ALL])
 
-    assert wait_until(lambda: page_cache._recent_generation() is None)
+    assert wait_until(lambda: ALL not in page_cache._known)
     assert client.get(listening)["X-Page-Cache"] == "miss"
 
 
@@ -107,17 +107,78 @@ def test_a_worker_that_cannot_listen_reads_the_generation_each_time(
     client.get(path)
     assert client.get(path)["X-Page-Cache"] == "hit"
 
-    cache.incr(GENERATION_KEY)  # another worker's edit, not announced
+    page_cache._bump_in_cache([ALL])  # another worker's edit, not announced
 
     assert not page_cache.watcher.listening
     assert client.get(path)["X-Page-Cache"] == "miss"
 
 
-def test_a_generation_read_before_a_bump_is_not_trusted_after_it(settings):
+def test_a_version_read_before_a_bump_is_not_trusted_after_it(settings, monkeypatch):
     settings.PAGE_CACHE_GENERATION_SECONDS = 60
-    forgotten = page_cache._forgotten
-    # A request is reading the old generation when the news of a new one comes.
-    page_cache.forget_generation()
-    page_cache._remember(41, forgotten)
+    tag = "estates.estate:1"
+    reads = []
 
-    assert page_cache._recent_generation() is None
+    def read_while_a_bump_is_heard(keys):
+        # A request is reading the old version when the news of a new one comes.
+        page_cache.forget_generation([tag])
+        reads.append(keys)
+        return {}
+
+    monkeypatch.setattr(cache, "get_many", read_while_a_bump_is_heard)
+    assert page_cache.versions([tag]) == {tag: 0}
+
+    assert tag not in page_cache._known
+    assert reads
+
+
+def _another_worker_writes(record) -> set[str]:
+    """What another worker's save of ``record`` does to the shared cache."""
+    tags = page_cache.tags_of(record)
+    page_cache._bump_in_cache(sorted(tags))
+    generation_watch.announce(sorted(tags))
+    return tags
+
+
+def test_an_edit_through_another_worker_stales_only_its_compounds_page(
+    client, shared_redis, monkeypatch
+):
+    edited, other = EstateFactory.create_batch(2)
+    pages = {e.pk: f"/en/estates/{e.slug}/" for e in (edited, other)}
+    for path in pages.values():
+        client.get(path)
+    assert wait_until(lambda: page_cache.watcher.listening)
+    for path in pages.values():
+        assert client.get(path)["X-Page-Cache"] == "hit"
+
+    tags = _another_worker_writes(edited)
+    assert wait_until(lambda: not tags & page_cache._known.keys())
+
+    def no_round_trip(*args, **kwargs):
+        raise AssertionError("a hit read the shared cache")
+
+    with monkeypatch.context() as patched:
+        shared = caches["default"]
+        patched.setattr(shared, "get", no_round_trip)
+        patched.setattr(shared, "get_many", no_round_trip)
+        assert client.get(pages[other.pk])["X-Page-Cache"] == "hit"
+    assert client.get(pages[edited.pk])["X-Page-Cache"] == "miss"
+
+
+def test_a_residents_feedback_through_another_worker_stales_no_page(
+    client, shared_redis
+):
+    from tests.governance.factories import FeedbackFactory
+
+    estate = EstateFactory()
+    paths = ["/en/", f"/en/estates/{estate.slug}/", "/en/estates/"]
+    for path in paths:
+        client.get(path)
+    assert wait_until(lambda: page_cache.watcher.listening)
+    heard = page_cache._forgotten
+
+    feedback = FeedbackFactory(estate=estate)
+    _another_worker_writes(feedback)
+    assert wait_until(lambda: page_cache._forgotten > heard)
+
+    for path in paths:
+        assert client.get(path)["X-Page-Cache"] == "hit", path

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from renovation_portal import page_cache as page_cache_module
-from renovation_portal.page_cache import GENERATION_KEY, LocalPages
+from renovation_portal.page_cache import ALL, LocalPages
 from tests.estates.factories import EstateFactory
 from tests.lanes.factories import LaneFactory
 
@@ -55,10 +55,9 @@ def test_public_pages_are_cached(client, path):
 
 def test_a_worker_answers_a_hit_from_its_own_memory(client, estate):
     first = client.get(page(estate))
-    # The shared cache loses the page but keeps the generation.
-    current = cache.get(GENERATION_KEY)
-    cache.clear()
-    cache.set(GENERATION_KEY, current, timeout=None)
+    # The shared cache loses the page but keeps the versions.
+    ((key, _entry),) = page_cache_module.local_pages._entries.items()
+    cache.delete(key)
 
     second = client.get(page(estate))
 
@@ -66,14 +65,14 @@ def test_a_worker_answers_a_hit_from_its_own_memory(client, estate):
     assert second.content == first.content
 
 
-def test_a_worker_may_be_told_to_trust_the_generation_for_a_second(
+def test_a_worker_may_be_told_to_trust_the_versions_for_a_second(
     client, estate, monkeypatch, settings
 ):
     settings.PAGE_CACHE_GENERATION_SECONDS = 1
     client.get(page(estate))
-    # Another process saved a record: only the shared generation moved.
-    cache.incr(GENERATION_KEY)
-    # This worker trusts the generation it read for up to a second ...
+    # Another process saved a record: only the shared versions moved.
+    page_cache_module._bump_in_cache([ALL])
+    # This worker trusts the versions it read for up to a second ...
     assert client.get(page(estate))["X-Page-Cache"] == "hit"
 
     started = time.monotonic()
@@ -85,7 +84,7 @@ def test_a_worker_may_be_told_to_trust_the_generation_for_a_second(
 
 def test_an_edit_through_another_worker_shows_at_once_without_listening(client, estate):
     client.get(page(estate))
-    cache.incr(GENERATION_KEY)
+    page_cache_module._bump_in_cache([ALL])
 
     assert client.get(page(estate))["X-Page-Cache"] == "miss"
 
@@ -328,6 +327,40 @@ def test_pages_still_answer_when_the_cache_is_down(client, estate, monkeypatch):
     estate.save()  # the edit itself does not fail
 
     assert response.status_code == HTTPStatus.OK
+    assert "Renamed Compound" in client.get(page(estate)).text
+
+
+def test_nothing_is_kept_while_redis_answers_as_if_empty(client, estate, monkeypatch):
+    """A Redis that is down answers every read as a miss (ResilientRedisCache):
+    no page is then kept, even in a worker's own memory, since no edit
+    could say it is stale."""
+    from renovation_portal import page_cache
+
+    class Silent:
+        def get(self, key, default=None):
+            return default
+
+        def get_many(self, keys):
+            return {}
+
+        def add(self, *args, **kwargs):
+            return False
+
+        def set(self, *args, **kwargs):
+            return None
+
+        def set_many(self, *args, **kwargs):
+            return []
+
+        def incr(self, key, delta=1):
+            raise ValueError(key)
+
+    monkeypatch.setattr(page_cache, "cache", Silent())
+    client.get(page(estate))
+
+    assert client.get(page(estate)).get("X-Page-Cache") != "hit"
+    estate.name_en = "Renamed Compound"
+    estate.save()
     assert "Renamed Compound" in client.get(page(estate)).text
 
 
