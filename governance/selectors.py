@@ -11,7 +11,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Window
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -119,13 +131,22 @@ def _within(queryset: QuerySet, area: Area, path: str = "subdistrict") -> QueryS
     return queryset if area is None else queryset.filter(area(path))
 
 
-def councils_by_level(*, area: Area = None) -> list[Group]:
-    """Every level, in order subdistrict → community → courtyard, even when empty."""
-    councils = list(_within(council_list(), area))
-    return [
-        Group(level, label, [c for c in councils if c.level == level])
-        for level, label in CouncilLevel.choices
-    ]
+LEVEL_ORDER = {level: n for n, level in enumerate(CouncilLevel.values)}
+
+
+def councils_in_order(*, area: Area = None) -> QuerySet[Council]:
+    """Councils by level (subdistrict → community → courtyard), then name,
+    with their latest meetings: for a page at a time, never all of them."""
+    level_order = Case(
+        *(When(level=level, then=Value(n)) for level, n in LEVEL_ORDER.items()),
+        default=Value(len(LEVEL_ORDER)),
+        output_field=IntegerField(),
+    )
+    return (
+        _within(council_list(), area)
+        .annotate(level_order=level_order)
+        .order_by("level_order", "name_zh_hans", "pk")
+    )
 
 
 def meeting_counts_by_kind(*, area: Area = None) -> dict[str, int]:
@@ -153,13 +174,22 @@ def organisation_list() -> QuerySet[Organisation]:
     )
 
 
-def organisations_split(*, area: Area = None) -> tuple[list[Group], list[Organisation]]:
-    """(Organisations other than volunteer teams, grouped by kind; volunteer teams.)"""
-    volunteer_kinds = {
-        OrganisationKind.VOLUNTEER_TEAM,
-        OrganisationKind.VOLUNTEER_SUB_TEAM,
-    }
-    organisations = list(_within(organisation_list(), area))
+VOLUNTEER_KINDS = (OrganisationKind.VOLUNTEER_TEAM, OrganisationKind.VOLUNTEER_SUB_TEAM)
+
+
+def organisations_split(
+    *, area: Area = None, limit: int | None = None
+) -> tuple[list[Group], list[Organisation]]:
+    """(Organisations other than volunteer teams, grouped by kind; volunteer
+    teams), of each at most ``limit``."""
+    volunteer_kinds = set(VOLUNTEER_KINDS)
+    within = _within(organisation_list(), area).order_by("name_zh_hans", "pk")
+    others = within.exclude(kind__in=VOLUNTEER_KINDS)
+    teams = within.filter(kind__in=VOLUNTEER_KINDS)
+    if limit is not None:
+        organisations = [*others[:limit], *teams[:limit]]
+    else:
+        organisations = list(within)
     groups = [
         Group(kind, label, [o for o in organisations if o.kind == kind])
         for kind, label in OrganisationKind.choices
@@ -180,10 +210,10 @@ def award_list(*, area: Area = None) -> QuerySet[Award]:
     )
 
 
-def practices_by_pillar(*, area: Area = None) -> list[Group]:
+def practices_by_pillar(*, area: Area = None, limit: int | None = None) -> list[Group]:
     """Named practices under the pillar of the programme's model they belong
     to (programmes and pillars in their order); those without one last, with
-    an empty key."""
+    an empty key. At most ``limit`` practices."""
     practices = _within(Practice.objects.all(), area)
     practices = practices.select_related("pillar__programme").order_by(
         F("pillar__programme__position").asc(nulls_last=True),
@@ -191,6 +221,8 @@ def practices_by_pillar(*, area: Area = None) -> list[Group]:
         "position",
         "id",
     )
+    if limit is not None:
+        practices = practices[:limit]
     groups: dict[int | None, Group] = {}
     for practice in practices:
         pillar = practice.pillar
@@ -221,6 +253,36 @@ def mediation_counts(*, area: Area = None) -> list[Tally]:
         Tally(status, label, counts.get(status, 0))
         for status, label in MediationStatus.choices
     ]
+
+
+def governance_totals(*, area: Area = None) -> dict:
+    """How many councils (by level), meetings (by kind), organisations,
+    volunteer teams, awards, practices and mediation cases (by status) are
+    recorded, in the area or the whole country: plain numbers, in six
+    queries whatever the size of the register."""
+
+    def by(queryset: QuerySet, field: str) -> dict[str, int]:
+        return dict(
+            queryset.order_by()
+            .values_list(field)
+            .annotate(n=Count("id"))
+            .values_list(field, "n")
+        )
+
+    top_level = Organisation.objects.filter(parent__isnull=True)
+    organisations = _within(top_level, area).aggregate(
+        teams=Count("id", filter=Q(kind__in=VOLUNTEER_KINDS)),
+        others=Count("id", filter=~Q(kind__in=VOLUNTEER_KINDS)),
+    )
+    return {
+        "councils": by(_within(Council.objects.all(), area), "level"),
+        "meetings": meeting_counts_by_kind(area=area),
+        "organisations": organisations["others"],
+        "volunteer_teams": organisations["teams"],
+        "awards": _within(Award.objects.all(), area).count(),
+        "practices": _within(Practice.objects.all(), area).count(),
+        "mediation": by(_within(MediationCase.objects.all(), area), "status"),
+    }
 
 
 # Programme-wide reads (home, case study)
