@@ -37,12 +37,28 @@ class ProgrammeAreaMixin:
         return context
 
 
-class LaneListView(ProgrammeAreaMixin, ListView):
+class ForgivingPagination:
+    """A page number past the end shows the last page, a garbled one the first."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+LANES_PER_PAGE = 20
+
+
+class LaneListView(ForgivingPagination, ProgrammeAreaMixin, ListView):
+    """The themed lanes by name, a page at a time (issue 17, item 4)."""
+
     template_name = "lanes/lane_list.html"
     context_object_name = "lanes"
+    paginate_by = LANES_PER_PAGE
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
-        return self.in_area(selectors.lane_list())
+        return self.in_area(selectors.lane_list().order_by("name_zh_hans", "pk"))
 
 
 class LaneDetailView(DetailView):
@@ -65,7 +81,7 @@ EVENTS_PER_PAGE = 20
 PAST_EVENTS = 10
 
 
-class EventListView(ProgrammeAreaMixin, ListView):
+class EventListView(ForgivingPagination, ProgrammeAreaMixin, ListView):
     """The events still to come, soonest first, a page at a time; on the first
     page, the few that ended last. Never every event of the country: each
     page reads at most ``EVENTS_PER_PAGE`` + ``PAST_EVENTS`` rows (issue 17)."""
@@ -80,12 +96,6 @@ class EventListView(ProgrammeAreaMixin, ListView):
         return self.in_area(
             selectors.events_upcoming(today=self.today).select_related("subdistrict")
         )
-
-    def paginate_queryset(self, queryset, page_size):
-        # An old link past the end shows the last page, not an error.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
