@@ -860,6 +860,17 @@ def run(args) -> list[Row]:
         args.dataset = {"estates": estates, "database": db_name, "targets": targets}
         return rows
 
+    if args.pages_only:
+        log("Every public page and API answer only")
+        with Server(env, port, page_cache=False):
+            for endpoint in endpoints(targets):
+                log(f"  {endpoint.name}")
+                m = latency(port, endpoint.path, args.requests, args.budget)
+                rows.append(endpoint_row(endpoint, m))
+        shutil.rmtree(static_root, ignore_errors=True)
+        args.dataset = {"estates": estates, "database": db_name, "targets": targets}
+        return rows
+
     log("Phase 1: page cache off — latency, throughput against floor and ceiling")
     with Server(env, port, page_cache=False) as server:
         for endpoint in endpoints(targets):
@@ -1039,6 +1050,11 @@ def main() -> None:
         action="store_true",
         help="measure only the admin pages (no throughput, memory or import)",
     )
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="measure only the public pages and API answers (time, queries, size)",
+    )
     parser.add_argument("--estates", type=int)
     parser.add_argument("--requests", type=int)
     parser.add_argument("--csv-requests", type=int)
@@ -1080,6 +1096,7 @@ def main() -> None:
         args.started.strftime("%Y-%m-%dT%H%M")
         + ("-smoke" if args.smoke else "")
         + ("-staff" if args.staff_only else "")
+        + ("-pages" if args.pages_only else "")
     )
     (RESULTS / f"{stem}.md").write_text(markdown(rows, args))
     (RESULTS / f"{stem}.json").write_text(

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     F,
     IntegerField,
@@ -36,7 +37,6 @@ from .models import (
     FeedbackReply,
     FeedbackStatusChange,
     MediationCase,
-    MediationStatus,
     Meeting,
     MeetingKind,
     Organisation,
@@ -149,18 +149,6 @@ def councils_in_order(*, area: Area = None) -> QuerySet[Council]:
     )
 
 
-def meeting_counts_by_kind(*, area: Area = None) -> dict[str, int]:
-    """How many meetings of each kind are recorded (zero included)."""
-    counts = dict(
-        _within(Meeting.objects.all(), area, "council__subdistrict")
-        .order_by()
-        .values_list("kind")
-        .annotate(n=Count("id"))
-        .values_list("kind", "n")
-    )
-    return {kind: counts.get(kind, 0) for kind in MeetingKind.values}
-
-
 def organisation_list() -> QuerySet[Organisation]:
     """Top-level organisations with their recorded sub-teams."""
     return (
@@ -179,24 +167,41 @@ VOLUNTEER_KINDS = (OrganisationKind.VOLUNTEER_TEAM, OrganisationKind.VOLUNTEER_S
 
 def organisations_split(
     *, area: Area = None, limit: int | None = None
-) -> tuple[list[Group], list[Organisation]]:
+) -> tuple[list[Group], list[Organisation], dict[str, bool]]:
     """(Organisations other than volunteer teams, grouped by kind; volunteer
-    teams), of each at most ``limit``."""
-    volunteer_kinds = set(VOLUNTEER_KINDS)
+    teams; whether more than ``limit`` of either are recorded), of each the
+    first ``limit`` by name."""
     within = _within(organisation_list(), area).order_by("name_zh_hans", "pk")
-    others = within.exclude(kind__in=VOLUNTEER_KINDS)
-    teams = within.filter(kind__in=VOLUNTEER_KINDS)
     if limit is not None:
-        organisations = [*others[:limit], *teams[:limit]]
-    else:
-        organisations = list(within)
+        # The first ``limit`` of each and one more, in one query.
+        is_team = Case(
+            When(kind__in=VOLUNTEER_KINDS, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        within = within.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[is_team],
+                order_by=[F("name_zh_hans").asc(), F("pk").asc()],
+            )
+        ).filter(rank__lte=limit + 1)
+    organisations = list(within)
+    others = [o for o in organisations if o.kind not in VOLUNTEER_KINDS]
+    teams = [o for o in organisations if o.kind in VOLUNTEER_KINDS]
+    more = {"organisations": False, "volunteer_teams": False}
+    if limit is not None:
+        more = {
+            "organisations": len(others) > limit,
+            "volunteer_teams": len(teams) > limit,
+        }
+        others, teams = others[:limit], teams[:limit]
     groups = [
-        Group(kind, label, [o for o in organisations if o.kind == kind])
+        Group(kind, label, [o for o in others if o.kind == kind])
         for kind, label in OrganisationKind.choices
-        if kind not in volunteer_kinds
+        if kind not in VOLUNTEER_KINDS
     ]
-    teams = [o for o in organisations if o.kind in volunteer_kinds]
-    return [g for g in groups if g.items], teams
+    return [g for g in groups if g.items], teams, more
 
 
 def award_list(*, area: Area = None) -> QuerySet[Award]:
@@ -210,19 +215,24 @@ def award_list(*, area: Area = None) -> QuerySet[Award]:
     )
 
 
-def practices_by_pillar(*, area: Area = None, limit: int | None = None) -> list[Group]:
-    """Named practices under the pillar of the programme's model they belong
-    to (programmes and pillars in their order); those without one last, with
-    an empty key. At most ``limit`` practices."""
-    practices = _within(Practice.objects.all(), area)
-    practices = practices.select_related("pillar__programme").order_by(
-        F("pillar__programme__position").asc(nulls_last=True),
-        F("pillar__position").asc(nulls_last=True),
-        "position",
-        "id",
+def practice_list(*, area: Area = None) -> QuerySet[Practice]:
+    """Named practices with their pillar and programme, by pillar
+    (programmes and pillars in their order), those without one last."""
+    return (
+        _within(Practice.objects.all(), area)
+        .select_related("pillar__programme")
+        .order_by(
+            F("pillar__programme__position").asc(nulls_last=True),
+            F("pillar__position").asc(nulls_last=True),
+            "position",
+            "id",
+        )
     )
-    if limit is not None:
-        practices = practices[:limit]
+
+
+def practices_grouped(practices) -> list[Group]:
+    """Practices (in practice_list's order) under the pillar of the
+    programme's model they belong to; those without one with an empty key."""
     groups: dict[int | None, Group] = {}
     for practice in practices:
         pillar = practice.pillar
@@ -233,41 +243,43 @@ def practices_by_pillar(*, area: Area = None, limit: int | None = None) -> list[
     return list(groups.values())
 
 
-@dataclass(frozen=True)
-class Tally:
-    key: str
-    label: str
-    count: int
+def area_counts(*, area: Area = None) -> dict[str, dict[str, int]]:
+    """Councils by level, meetings by kind and mediation cases by status,
+    in the area or the whole country, in one query."""
 
+    def grouped(queryset: QuerySet, field: str, tag: str) -> QuerySet:
+        return (
+            _within(
+                queryset,
+                area,
+                "council__subdistrict" if tag == "meetings" else "subdistrict",
+            )
+            .order_by()
+            .annotate(tag=Value(tag, output_field=CharField()))
+            .values_list("tag", field)
+            .annotate(n=Count("id"))
+        )
 
-def mediation_counts(*, area: Area = None) -> list[Tally]:
-    """Mediation cases recorded in the portal, by status (zero included)."""
-    counts = dict(
-        _within(MediationCase.objects.all(), area)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
+    rows = grouped(Council.objects.all(), "level", "councils").union(
+        grouped(Meeting.objects.all(), "kind", "meetings"),
+        grouped(MediationCase.objects.all(), "status", "mediation"),
+        all=True,
     )
-    return [
-        Tally(status, label, counts.get(status, 0))
-        for status, label in MediationStatus.choices
-    ]
+    counts: dict[str, dict[str, int]] = {
+        "councils": {},
+        "meetings": dict.fromkeys(MeetingKind.values, 0),
+        "mediation": {},
+    }
+    for tag, key, n in rows:
+        counts[tag][key] = n
+    return counts
 
 
 def governance_totals(*, area: Area = None) -> dict:
     """How many councils (by level), meetings (by kind), organisations,
     volunteer teams, awards, practices and mediation cases (by status) are
-    recorded, in the area or the whole country: plain numbers, in six
+    recorded, in the area or the whole country: plain numbers, in four
     queries whatever the size of the register."""
-
-    def by(queryset: QuerySet, field: str) -> dict[str, int]:
-        return dict(
-            queryset.order_by()
-            .values_list(field)
-            .annotate(n=Count("id"))
-            .values_list(field, "n")
-        )
 
     top_level = Organisation.objects.filter(parent__isnull=True)
     organisations = _within(top_level, area).aggregate(
@@ -275,13 +287,11 @@ def governance_totals(*, area: Area = None) -> dict:
         others=Count("id", filter=~Q(kind__in=VOLUNTEER_KINDS)),
     )
     return {
-        "councils": by(_within(Council.objects.all(), area), "level"),
-        "meetings": meeting_counts_by_kind(area=area),
+        **area_counts(area=area),
         "organisations": organisations["others"],
         "volunteer_teams": organisations["teams"],
         "awards": _within(Award.objects.all(), area).count(),
         "practices": _within(Practice.objects.all(), area).count(),
-        "mediation": by(_within(MediationCase.objects.all(), area), "status"),
     }
 
 

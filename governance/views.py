@@ -77,15 +77,20 @@ class GovernanceView(TemplateView):
             context["choice"] = programme_choice(self.request)
         else:
             area = functools.partial(programme_area_q, programme)
-            totals = selectors.governance_totals(area=area)
+            totals = selectors.area_counts(area=area)
+            council_total = sum(totals["councils"].values())
             paginator = CappedPaginator(
                 selectors.councils_in_order(area=area), COUNCILS_PER_PAGE
             )
+            # Counted already, by level.
+            paginator.count = min(council_total, paginator.limit + 1)
             page = paginator.get_page(self.request.GET.get("page"))
-            groups, teams = selectors.organisations_split(
-                area=area, limit=GOVERNANCE_LIST_LIMIT
-            )
             councils = list(page.object_list)
+            limit = GOVERNANCE_LIST_LIMIT
+            groups, teams, more = selectors.organisations_split(area=area, limit=limit)
+            awards = list(selectors.award_list(area=area).order_by("pk")[: limit + 1])
+            practices = list(selectors.practice_list(area=area)[: limit + 1])
+            more.update(awards=len(awards) > limit, practices=len(practices) > limit)
             context.update(
                 page_obj=page,
                 council_levels=[
@@ -97,15 +102,10 @@ class GovernanceView(TemplateView):
                 ],
                 organisation_groups=groups,
                 volunteer_teams=teams,
-                awards=list(
-                    selectors.award_list(area=area).order_by("pk")[
-                        :GOVERNANCE_LIST_LIMIT
-                    ]
-                ),
-                practice_groups=selectors.practices_by_pillar(
-                    area=area, limit=GOVERNANCE_LIST_LIMIT
-                ),
-                list_limit=GOVERNANCE_LIST_LIMIT,
+                awards=awards[:limit],
+                practice_groups=selectors.practices_grouped(practices[:limit]),
+                more=more,
+                list_limit=limit,
             )
         mediation = _tallies(totals["mediation"], MediationStatus.choices)
         context.update(
