@@ -73,27 +73,32 @@ def events_upcoming(*, today: datetime.date) -> QuerySet[Event]:
     event that starts later than that after those, by its first date), then by
     its date. The caller computes the exact next dates (lanes.calendar)."""
     horizon = today + datetime.timedelta(days=COMING_DAYS)
-    once_days = [
-        When(recurrence=Recurrence.ONCE, starts_on__lte=today, then=Value(0)),
-        *(
-            When(
-                recurrence=Recurrence.ONCE,
-                starts_on=today + datetime.timedelta(days=days),
-                then=Value(days),
-            )
-            for days in range(1, COMING_DAYS + 1)
-        ),
-        When(recurrence=Recurrence.ONCE, then=Value(COMING_DAYS + 1)),
-    ]
+    # Recurring events first: at scale most events are, and a CASE stops at
+    # the first condition that holds.
     days_until = Case(
-        *once_days,
         When(starts_on__gt=horizon, then=Value(COMING_DAYS + 1)),
         When(
             recurrence=Recurrence.WEEKLY,
             then=Mod(F("weekday") - today.weekday() + 7, 7),
         ),
-        When(day_of_month__gte=today.day, then=F("day_of_month") - today.day),
-        default=F("day_of_month") + 31 - today.day,
+        When(
+            recurrence=Recurrence.MONTHLY,
+            day_of_month__gte=today.day,
+            then=F("day_of_month") - today.day,
+        ),
+        When(
+            recurrence=Recurrence.MONTHLY,
+            then=F("day_of_month") + 31 - today.day,
+        ),
+        When(starts_on__lte=today, then=Value(0)),
+        *(
+            When(
+                starts_on=today + datetime.timedelta(days=days),
+                then=Value(days),
+            )
+            for days in range(1, COMING_DAYS + 1)
+        ),
+        default=Value(COMING_DAYS + 1),
         output_field=IntegerField(),
     )
     return (
