@@ -414,3 +414,12 @@ def test_organisations_of_a_programme_are_capped_and_say_so(client, monkeypatch)
     response = scoped(client, EN_URL)
     assert len(response.context["volunteer_teams"]) == 2
     assert "The first 2 by name; more are recorded." in response.text
+
+
+def test_governance_page_of_an_empty_programme_says_so_in_both_languages(client):
+    programme = ProgrammeFactory()
+    chinese = client.get(f"{URL}?programme={programme.slug}").text
+    english = client.get(f"{EN_URL}?programme={programme.slug}").text
+    assert chinese.count("这一级暂未登记议事会。") == 3
+    assert english.count("No councils have been recorded at this level yet.") == 3
+    assert "No organisations have been recorded yet." in english

@@ -530,3 +530,9 @@ def test_events_page_offers_programmes_to_choose_from(client, today):
     response = client.get("/en/events/?find=qxzqxz")
     assert "Choose a programme" in response.text
     assert "No programme matches." in response.text
+
+
+def test_events_page_says_in_chinese_when_nothing_is_coming_or_found(client, today):
+    response = client.get("/events/?find=qxzqxz")
+    assert "暂无近期活动。" in response.text
+    assert "没有符合条件的改造计划。" in response.text
