@@ -6,8 +6,11 @@ gunicorn on loopback with ``deploy/gunicorn.conf.py`` and ``BENCH=1`` (which
 adds a ``Server-Timing`` header with each response's time in Django and its
 query count, and mounts the framework-floor view), then measures, in one run:
 
-- server-side p50/p95 latency and queries of each page and API answer, with the
-  page cache off (what a first visit, a search or a logged-in user costs);
+- server-side p50/p95 latency, queries and size of a page or answer of every
+  public URL pattern (``endpoints()``; ``tests/site/test_bench_coverage.py``
+  fails when a pattern is missing), with the page cache off (what a first
+  visit, a search or a logged-in user costs): a page or API answer over
+  200 KB misses, whatever its time (issue 17, item 4);
 - throughput (wrk) of the estate page against two references on the same
   server: a minimal Django view (one query, a one-line template; the floor)
   and a static file served by WhiteNoise (the ceiling); then, with the page
@@ -58,6 +61,8 @@ GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 PAGE_P95_MS = 50
 FAST_P95_MS = 25  # estate page and estate search
 MAX_QUERIES = 10
+# Issue 17, item 4: no public page or API answer grows with the country.
+PAGE_MAX_BYTES = 200 * 1024
 ADMIN_P95_MS = 300  # issue 16, item 13: a compound's change page, full step list
 FLOOR_RATIO = 0.5
 CEILING_RATIO = 0.8
@@ -213,7 +218,14 @@ def pick_targets(url: str) -> dict:
     steps = query_one(
         url, "SELECT count(*) FROM estates_step WHERE estate_id = %s", [pk]
     )[0]
+
+    def first_of(sql: str, default=None):
+        row = query_one(url, sql)
+        return row[0] if row else default
+
+    today = datetime.date.today()
     return {
+        **other_targets(first_of, pk, today),
         "estate_pk": pk,
         "estate_steps": steps,
         "estate_slug": slug,
@@ -225,6 +237,43 @@ def pick_targets(url: str) -> dict:
         "programme_slug": programme[0] if programme else None,
         "real_programme_slug": real[0] if real else None,
         "compared": compared,
+    }
+
+
+def other_targets(first_of, estate_pk: int, today: datetime.date) -> dict:
+    """A record of each kind that has a public page or API answer: the
+    estate's community, and the first of every other kind (None when the
+    database holds none: its address is then measured as a 404)."""
+    return {
+        "community_slug": first_of(
+            "SELECT c.slug FROM estates_community c JOIN estates_estate e "
+            f"ON e.community_id = c.id WHERE e.id = {int(estate_pk)}"
+        ),
+        "courtyard_slug": first_of(
+            "SELECT slug FROM estates_mergedcourtyard ORDER BY id LIMIT 1"
+        ),
+        "facility_slug": first_of(
+            "SELECT slug FROM estates_facility ORDER BY id LIMIT 1"
+        ),
+        "notice_pk": first_of("SELECT id FROM estates_notice ORDER BY id LIMIT 1"),
+        "event_slug": first_of("SELECT slug FROM lanes_event ORDER BY id LIMIT 1"),
+        "council_slug": first_of(
+            "SELECT slug FROM governance_council ORDER BY id LIMIT 1"
+        ),
+        "meeting_pk": first_of("SELECT id FROM governance_meeting ORDER BY id LIMIT 1"),
+        "organisation_slug": first_of(
+            "SELECT slug FROM governance_organisation ORDER BY id LIMIT 1"
+        ),
+        "reference": first_of(
+            "SELECT reference FROM governance_feedback ORDER BY id LIMIT 1"
+        ),
+        # A compound whose survey is open today, if any.
+        "survey_slug": first_of(
+            "SELECT e.slug FROM governance_survey s JOIN estates_estate e "
+            f"ON s.estate_id = e.id WHERE s.opens_on <= '{today.isoformat()}' "
+            f"AND (s.closes_on IS NULL OR s.closes_on >= '{today.isoformat()}') "
+            "ORDER BY s.id LIMIT 1"
+        ),
     }
 
 
@@ -500,68 +549,234 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
-def endpoints(t: dict) -> list[tuple[str, str, int]]:
-    """(name, path, p95 target in ms)."""
+@dataclass(frozen=True)
+class Endpoint:
+    """One address the benchmark measures, with what it must answer.
+
+    ``sized``: judged against PAGE_MAX_BYTES (every HTML page and API answer;
+    not a calendar or a CSV file)."""
+
+    name: str
+    path: str
+    target: int = PAGE_P95_MS
+    status: int = 200
+    sized: bool = True
+
+
+# Public URL patterns the benchmark does not measure, and why;
+# tests/site/test_bench_coverage.py fails on any other public pattern that no
+# Endpoint below reaches. A new public page is added to endpoints() (or here,
+# with its reason).
+NOT_MEASURED = {
+    "data-download": "open-data downloads stream every row (memory measured apart)",
+    "api:schema": "the API's schema: fixed size, whatever the data",
+    "api:feedback-create": "a POST (a resident's feedback)",
+    "elder-mode": "a POST that sets a cookie",
+    "set_language": "a POST that sets a cookie",
+}
+
+# Targets with every key pick_targets() gives, for tests that build the list
+# without a database.
+EXAMPLE_TARGETS = {
+    "estate_pk": 1,
+    "estate_steps": 32,
+    "estate_slug": "example",
+    "hanzi": "示例",
+    "pinyin": "shili",
+    "initials": "sl",
+    "miss": "qxzqxz",
+    "lane_slug": "example",
+    "programme_slug": "example",
+    "real_programme_slug": "example",
+    "compared": ["a", "b"],
+    "community_slug": "example",
+    "courtyard_slug": "example",
+    "facility_slug": "example",
+    "notice_pk": 1,
+    "event_slug": "example",
+    "council_slug": "example",
+    "meeting_pk": 1,
+    "organisation_slug": "example",
+    "reference": "ABCD-EFGH",
+    "survey_slug": "example",
+}
+
+
+def endpoints(t: dict) -> list[Endpoint]:
+    """Every public URL pattern, with a record of the bench database where it
+    needs one (a missing one is measured as the 404 it then is)."""
     q = urllib.parse.quote
+    found = lambda key, fallback="none": t.get(key) or fallback  # noqa: E731
+    status = lambda key: 200 if t.get(key) else 404  # noqa: E731
     rows = [
-        ("home", "/", PAGE_P95_MS),
-        ("estate list", "/estates/", PAGE_P95_MS),
-        (
+        Endpoint("home", "/"),
+        Endpoint("estate list", "/estates/"),
+        Endpoint(
             f"estate search: 汉字 {t['hanzi']}",
             f"/estates/?q={q(t['hanzi'])}",
             FAST_P95_MS,
         ),
-        (
+        Endpoint(
             f"estate search: pinyin {t['pinyin']}",
             f"/estates/?q={t['pinyin']}",
             FAST_P95_MS,
         ),
-        (
+        Endpoint(
             f"estate search: initials {t['initials']}",
             f"/estates/?q={t['initials']}",
             FAST_P95_MS,
         ),
-        (f"estate search: miss {t['miss']}", f"/estates/?q={t['miss']}", FAST_P95_MS),
-        ("estate page", f"/estates/{t['estate_slug']}/", FAST_P95_MS),
+        Endpoint(
+            f"estate search: miss {t['miss']}", f"/estates/?q={t['miss']}", FAST_P95_MS
+        ),
+        Endpoint("estate page", f"/estates/{t['estate_slug']}/", FAST_P95_MS),
+        Endpoint(
+            "community page",
+            f"/communities/{found('community_slug')}/",
+            status=status("community_slug"),
+        ),
+        Endpoint(
+            "merged courtyard page",
+            f"/courtyards/{found('courtyard_slug')}/",
+            status=status("courtyard_slug"),
+        ),
+        Endpoint("lane list", "/lanes/"),
+        Endpoint(
+            "lane page", f"/lanes/{found('lane_slug')}/", status=status("lane_slug")
+        ),
+        Endpoint("events", "/events/"),
+        Endpoint("events.ics", "/events.ics", sized=False),
+        Endpoint("governance: the country", "/governance/"),
+        Endpoint(
+            "survey form",
+            f"/surveys/{found('survey_slug', t['estate_slug'])}/",
+            status=status("survey_slug"),
+        ),
+        Endpoint(
+            "survey thanks",
+            f"/surveys/{found('survey_slug', t['estate_slug'])}/thanks/",
+        ),
+        Endpoint("feedback: find the compound", "/feedback/new/"),
+        Endpoint(
+            f"feedback: compounds matching {t['hanzi']}",
+            f"/feedback/new/?q={q(t['hanzi'])}",
+        ),
+        Endpoint("feedback: the form", f"/feedback/new/?estate={t['estate_slug']}"),
+        Endpoint("feedback: find the subdistrict", "/feedback/new/?unlisted=1"),
+        Endpoint(
+            "feedback: find by reference",
+            f"/feedback/find/?reference={found('reference', 'ZZZZ-ZZZZ')}",
+            status=302 if t.get("reference") else 404,
+        ),
+        Endpoint(
+            "feedback: follow",
+            f"/feedback/{found('reference', 'ZZZZ-ZZZZ')}/",
+            status=status("reference"),
+        ),
+        Endpoint("case study (redirect)", "/case-study/", status=302),
+        Endpoint("programme list", "/programmes/"),
+        Endpoint("programme comparison: choose", "/programmes/compare/"),
+        Endpoint("open data", "/data/"),
+        Endpoint("health", "/healthz"),
+        Endpoint("robots.txt", "/robots.txt"),
     ]
-    if t["lane_slug"]:
-        rows.append(("lane page", f"/lanes/{t['lane_slug']}/", PAGE_P95_MS))
     if t.get("programme_slug"):
         slug = t["programme_slug"]
         rows += [
-            ("programme list", "/programmes/", PAGE_P95_MS),
-            ("programme landing", f"/programmes/{slug}/", PAGE_P95_MS),
-            ("programme compounds", f"/programmes/{slug}/compounds/", PAGE_P95_MS),
-            ("API programme detail", f"/api/v1/programmes/{slug}/", PAGE_P95_MS),
+            Endpoint("programme landing", f"/programmes/{slug}/"),
+            Endpoint("programme compounds", f"/programmes/{slug}/compounds/"),
+            Endpoint(
+                "governance: a programme's area", f"/governance/?programme={slug}"
+            ),
+            Endpoint("events: a programme's area", f"/events/?programme={slug}"),
+            Endpoint("API programme detail", f"/api/v1/programmes/{slug}/"),
         ]
     if len(t.get("compared") or []) >= 2:
         query = "&".join(f"p={slug}" for slug in t["compared"])
-        rows.append(
-            (
+        rows += [
+            Endpoint(
                 f"comparison of {len(t['compared'])} programmes",
                 f"/programmes/compare/?{query}",
-                PAGE_P95_MS,
-            )
-        )
+            ),
+            Endpoint("comparison CSV", f"/programmes/compare.csv?{query}", sized=False),
+        ]
     if t.get("real_programme_slug"):
         rows.append(
-            (
-                "case study",
-                f"/programmes/{t['real_programme_slug']}/case-study/",
-                PAGE_P95_MS,
+            Endpoint(
+                "case study", f"/programmes/{t['real_programme_slug']}/case-study/"
             )
         )
     rows += [
-        ("API estate list", "/api/v1/estates/", PAGE_P95_MS),
-        (
-            "API estate search",
-            f"/api/v1/estates/?search={q(t['hanzi'])}",
-            PAGE_P95_MS,
+        Endpoint("API root", "/api/v1/"),
+        Endpoint("API docs", "/api/docs/"),
+        Endpoint("API statistics", "/api/v1/stats/"),
+        Endpoint("API estate list", "/api/v1/estates/"),
+        Endpoint("API estate list, largest page", "/api/v1/estates/?page_size=1000"),
+        Endpoint("API estate search", f"/api/v1/estates/?search={q(t['hanzi'])}"),
+        Endpoint("API estate detail", f"/api/v1/estates/{t['estate_slug']}/"),
+        Endpoint(
+            "API feedback",
+            f"/api/v1/feedback/{found('reference', 'ZZZZ-ZZZZ')}/",
+            status=status("reference"),
         ),
-        ("API estate detail", f"/api/v1/estates/{t['estate_slug']}/", PAGE_P95_MS),
-        ("events.ics", "/events.ics", PAGE_P95_MS),
+    ]
+    for kind, key in (
+        ("communities", "community_slug"),
+        ("courtyards", "courtyard_slug"),
+        ("lanes", "lane_slug"),
+        ("events", "event_slug"),
+        ("councils", "council_slug"),
+        ("meetings", "meeting_pk"),
+        ("organisations", "organisation_slug"),
+        ("facilities", "facility_slug"),
+        ("notices", "notice_pk"),
+    ):
+        rows += [
+            Endpoint(f"API {kind} list", f"/api/v1/{kind}/?page_size=100"),
+            Endpoint(
+                f"API {kind} detail",
+                f"/api/v1/{kind}/{found(key, '0')}/",
+                status=status(key),
+            ),
+        ]
+    rows += [
+        Endpoint("API programme list", "/api/v1/programmes/?page_size=100"),
+        Endpoint("API: an unknown address", "/api/v1/no-such-thing/", status=404),
     ]
     return rows
+
+
+def endpoint_row(endpoint: Endpoint, m: dict) -> Row:
+    """An address's figures against its targets: its status, p95, queries
+    and, for a page or an API answer, its size (issue 17, item 4)."""
+    q = max(m["queries"]) if m["queries"] else None
+    size_ok = not endpoint.sized or m["bytes"] <= PAGE_MAX_BYTES
+    ok = (
+        m["status"] == [endpoint.status]
+        and m["p95_ms"] is not None
+        and m["p95_ms"] <= endpoint.target
+        and q is not None
+        and q <= MAX_QUERIES
+        and size_ok
+    )
+    status = "" if m["status"] == [200] else f" (HTTP {m['status']})"
+    notes = []
+    if len(m["queries"]) > 1:
+        notes.append(f"queries varied: {m['queries']}")
+    if not size_ok:
+        notes.append(f"over {PAGE_MAX_BYTES // 1024} KB")
+    if m["status"] != [endpoint.status]:
+        notes.append(f"expected HTTP {endpoint.status}")
+    size = f"≤ {PAGE_MAX_BYTES // 1024} KB, " if endpoint.sized else ""
+    return Row(
+        endpoint.name,
+        f"p50 {m['p50_ms']} ms, p95 {m['p95_ms']} ms, {q} queries, "
+        f"{m['bytes'] / 1024:.0f} KB{status}",
+        f"p95 ≤ {endpoint.target} ms, {size}≤ {MAX_QUERIES} queries",
+        verdict(ok),
+        "; ".join(notes),
+        {**m, "path": endpoint.path},
+    )
 
 
 def measure_staff(env: dict, port: int, targets: dict, args) -> list[Row]:
@@ -645,29 +860,24 @@ def run(args) -> list[Row]:
         args.dataset = {"estates": estates, "database": db_name, "targets": targets}
         return rows
 
+    if args.pages_only:
+        log("Every public page and API answer only")
+        with Server(env, port, page_cache=False):
+            for endpoint in endpoints(targets):
+                log(f"  {endpoint.name}")
+                m = latency(port, endpoint.path, args.requests, args.budget)
+                rows.append(endpoint_row(endpoint, m))
+        shutil.rmtree(static_root, ignore_errors=True)
+        args.dataset = {"estates": estates, "database": db_name, "targets": targets}
+        return rows
+
     log("Phase 1: page cache off — latency, throughput against floor and ceiling")
     with Server(env, port, page_cache=False) as server:
-        for name, path, target in endpoints(targets):
-            log(f"  {name}")
-            m = latency(port, path, args.requests, args.budget)
-            q = max(m["queries"]) if m["queries"] else None
-            ok = (
-                m["status"] == [200]
-                and m["p95_ms"] is not None
-                and m["p95_ms"] <= target
-                and q is not None
-                and q <= MAX_QUERIES
-            )
-            status = "" if m["status"] == [200] else f" (HTTP {m['status']})"
+        for endpoint in endpoints(targets):
+            log(f"  {endpoint.name}")
             rows.append(
-                Row(
-                    name,
-                    f"p50 {m['p50_ms']} ms, p95 {m['p95_ms']} ms, {q} queries, "
-                    f"{m['bytes'] / 1024:.0f} KB{status}",
-                    f"p95 ≤ {target} ms, ≤ {MAX_QUERIES} queries",
-                    verdict(ok),
-                    "" if len(m["queries"]) <= 1 else f"queries varied: {m['queries']}",
-                    m,
+                endpoint_row(
+                    endpoint, latency(port, endpoint.path, args.requests, args.budget)
                 )
             )
         rows += measure_staff(env, port, targets, args)
@@ -840,6 +1050,11 @@ def main() -> None:
         action="store_true",
         help="measure only the admin pages (no throughput, memory or import)",
     )
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="measure only the public pages and API answers (time, queries, size)",
+    )
     parser.add_argument("--estates", type=int)
     parser.add_argument("--requests", type=int)
     parser.add_argument("--csv-requests", type=int)
@@ -881,6 +1096,7 @@ def main() -> None:
         args.started.strftime("%Y-%m-%dT%H%M")
         + ("-smoke" if args.smoke else "")
         + ("-staff" if args.staff_only else "")
+        + ("-pages" if args.pages_only else "")
     )
     (RESULTS / f"{stem}.md").write_text(markdown(rows, args))
     (RESULTS / f"{stem}.json").write_text(

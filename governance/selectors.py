@@ -11,7 +11,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Window
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -24,7 +37,6 @@ from .models import (
     FeedbackReply,
     FeedbackStatusChange,
     MediationCase,
-    MediationStatus,
     Meeting,
     MeetingKind,
     Organisation,
@@ -119,25 +131,22 @@ def _within(queryset: QuerySet, area: Area, path: str = "subdistrict") -> QueryS
     return queryset if area is None else queryset.filter(area(path))
 
 
-def councils_by_level(*, area: Area = None) -> list[Group]:
-    """Every level, in order subdistrict → community → courtyard, even when empty."""
-    councils = list(_within(council_list(), area))
-    return [
-        Group(level, label, [c for c in councils if c.level == level])
-        for level, label in CouncilLevel.choices
-    ]
+LEVEL_ORDER = {level: n for n, level in enumerate(CouncilLevel.values)}
 
 
-def meeting_counts_by_kind(*, area: Area = None) -> dict[str, int]:
-    """How many meetings of each kind are recorded (zero included)."""
-    counts = dict(
-        _within(Meeting.objects.all(), area, "council__subdistrict")
-        .order_by()
-        .values_list("kind")
-        .annotate(n=Count("id"))
-        .values_list("kind", "n")
+def councils_in_order(*, area: Area = None) -> QuerySet[Council]:
+    """Councils by level (subdistrict → community → courtyard), then name,
+    with their latest meetings: for a page at a time, never all of them."""
+    level_order = Case(
+        *(When(level=level, then=Value(n)) for level, n in LEVEL_ORDER.items()),
+        default=Value(len(LEVEL_ORDER)),
+        output_field=IntegerField(),
     )
-    return {kind: counts.get(kind, 0) for kind in MeetingKind.values}
+    return (
+        _within(council_list(), area)
+        .annotate(level_order=level_order)
+        .order_by("level_order", "name_zh_hans", "pk")
+    )
 
 
 def organisation_list() -> QuerySet[Organisation]:
@@ -153,20 +162,46 @@ def organisation_list() -> QuerySet[Organisation]:
     )
 
 
-def organisations_split(*, area: Area = None) -> tuple[list[Group], list[Organisation]]:
-    """(Organisations other than volunteer teams, grouped by kind; volunteer teams.)"""
-    volunteer_kinds = {
-        OrganisationKind.VOLUNTEER_TEAM,
-        OrganisationKind.VOLUNTEER_SUB_TEAM,
-    }
-    organisations = list(_within(organisation_list(), area))
+VOLUNTEER_KINDS = (OrganisationKind.VOLUNTEER_TEAM, OrganisationKind.VOLUNTEER_SUB_TEAM)
+
+
+def organisations_split(
+    *, area: Area = None, limit: int | None = None
+) -> tuple[list[Group], list[Organisation], dict[str, bool]]:
+    """(Organisations other than volunteer teams, grouped by kind; volunteer
+    teams; whether more than ``limit`` of either are recorded), of each the
+    first ``limit`` by name."""
+    within = _within(organisation_list(), area).order_by("name_zh_hans", "pk")
+    if limit is not None:
+        # The first ``limit`` of each and one more, in one query.
+        is_team = Case(
+            When(kind__in=VOLUNTEER_KINDS, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        within = within.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[is_team],
+                order_by=[F("name_zh_hans").asc(), F("pk").asc()],
+            )
+        ).filter(rank__lte=limit + 1)
+    organisations = list(within)
+    others = [o for o in organisations if o.kind not in VOLUNTEER_KINDS]
+    teams = [o for o in organisations if o.kind in VOLUNTEER_KINDS]
+    more = {"organisations": False, "volunteer_teams": False}
+    if limit is not None:
+        more = {
+            "organisations": len(others) > limit,
+            "volunteer_teams": len(teams) > limit,
+        }
+        others, teams = others[:limit], teams[:limit]
     groups = [
-        Group(kind, label, [o for o in organisations if o.kind == kind])
+        Group(kind, label, [o for o in others if o.kind == kind])
         for kind, label in OrganisationKind.choices
-        if kind not in volunteer_kinds
+        if kind not in VOLUNTEER_KINDS
     ]
-    teams = [o for o in organisations if o.kind in volunteer_kinds]
-    return [g for g in groups if g.items], teams
+    return [g for g in groups if g.items], teams, more
 
 
 def award_list(*, area: Area = None) -> QuerySet[Award]:
@@ -180,17 +215,24 @@ def award_list(*, area: Area = None) -> QuerySet[Award]:
     )
 
 
-def practices_by_pillar(*, area: Area = None) -> list[Group]:
-    """Named practices under the pillar of the programme's model they belong
-    to (programmes and pillars in their order); those without one last, with
-    an empty key."""
-    practices = _within(Practice.objects.all(), area)
-    practices = practices.select_related("pillar__programme").order_by(
-        F("pillar__programme__position").asc(nulls_last=True),
-        F("pillar__position").asc(nulls_last=True),
-        "position",
-        "id",
+def practice_list(*, area: Area = None) -> QuerySet[Practice]:
+    """Named practices with their pillar and programme, by pillar
+    (programmes and pillars in their order), those without one last."""
+    return (
+        _within(Practice.objects.all(), area)
+        .select_related("pillar__programme")
+        .order_by(
+            F("pillar__programme__position").asc(nulls_last=True),
+            F("pillar__position").asc(nulls_last=True),
+            "position",
+            "id",
+        )
     )
+
+
+def practices_grouped(practices) -> list[Group]:
+    """Practices (in practice_list's order) under the pillar of the
+    programme's model they belong to; those without one with an empty key."""
     groups: dict[int | None, Group] = {}
     for practice in practices:
         pillar = practice.pillar
@@ -201,26 +243,56 @@ def practices_by_pillar(*, area: Area = None) -> list[Group]:
     return list(groups.values())
 
 
-@dataclass(frozen=True)
-class Tally:
-    key: str
-    label: str
-    count: int
+def area_counts(*, area: Area = None) -> dict[str, dict[str, int]]:
+    """Councils by level, meetings by kind and mediation cases by status,
+    in the area or the whole country, in one query."""
 
+    def grouped(queryset: QuerySet, field: str, tag: str) -> QuerySet:
+        return (
+            _within(
+                queryset,
+                area,
+                "council__subdistrict" if tag == "meetings" else "subdistrict",
+            )
+            .order_by()
+            .annotate(tag=Value(tag, output_field=CharField()))
+            .values_list("tag", field)
+            .annotate(n=Count("id"))
+        )
 
-def mediation_counts(*, area: Area = None) -> list[Tally]:
-    """Mediation cases recorded in the portal, by status (zero included)."""
-    counts = dict(
-        _within(MediationCase.objects.all(), area)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
+    rows = grouped(Council.objects.all(), "level", "councils").union(
+        grouped(Meeting.objects.all(), "kind", "meetings"),
+        grouped(MediationCase.objects.all(), "status", "mediation"),
+        all=True,
     )
-    return [
-        Tally(status, label, counts.get(status, 0))
-        for status, label in MediationStatus.choices
-    ]
+    counts: dict[str, dict[str, int]] = {
+        "councils": {},
+        "meetings": dict.fromkeys(MeetingKind.values, 0),
+        "mediation": {},
+    }
+    for tag, key, n in rows:
+        counts[tag][key] = n
+    return counts
+
+
+def governance_totals(*, area: Area = None) -> dict:
+    """How many councils (by level), meetings (by kind), organisations,
+    volunteer teams, awards, practices and mediation cases (by status) are
+    recorded, in the area or the whole country: plain numbers, in four
+    queries whatever the size of the register."""
+
+    top_level = Organisation.objects.filter(parent__isnull=True)
+    organisations = _within(top_level, area).aggregate(
+        teams=Count("id", filter=Q(kind__in=VOLUNTEER_KINDS)),
+        others=Count("id", filter=~Q(kind__in=VOLUNTEER_KINDS)),
+    )
+    return {
+        **area_counts(area=area),
+        "organisations": organisations["others"],
+        "volunteer_teams": organisations["teams"],
+        "awards": _within(Award.objects.all(), area).count(),
+        "practices": _within(Practice.objects.all(), area).count(),
+    }
 
 
 # Programme-wide reads (home, case study)

@@ -21,42 +21,101 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import TemplateView
 
 from estates.models import District, Estate, Subdistrict
-from estates.selectors.programmes import programme_area_q, programme_from_request
+from estates.selectors.programmes import (
+    programme_area_q,
+    programme_choice,
+    programme_from_request,
+)
 from estates.selectors.search import MAX_QUERY_LENGTH
-from renovation_portal import ratelimit
+from renovation_portal import page_cache, ratelimit
+from renovation_portal.pagination import CappedPaginator
 
 from . import selectors, services
 from .forms import FeedbackForm, SurveyForm
+from .models import CouncilLevel, MediationStatus
 from .models.participation import UNLISTED_NAME_MAX_LENGTH
 
 logger = logging.getLogger(__name__)
 SLUG = re.compile(r"[-\w]{1,200}")
 
 
+COUNCILS_PER_PAGE = 20
+# Organisations, volunteer teams, awards and practices of one programme's area
+# shown at most: a few per community, but never the whole country's.
+GOVERNANCE_LIST_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Tally:
+    key: str
+    label: str
+    count: int
+
+
+def _tallies(counts: dict[str, int], choices) -> list[Tally]:
+    return [Tally(key, label, counts.get(key, 0)) for key, label in choices]
+
+
 class GovernanceView(TemplateView):
-    """Councils, meetings, organisations, awards, practices and mediation;
-    ``?programme=<slug>`` narrows them to one programme's area."""
+    """How residents take part, as totals (the country's, or a programme's
+    area's); the councils a page at a time, and the organisations, awards and
+    practices, only for a programme's area (``?programme=<slug>``). Without one
+    the page offers programmes to choose from: it never lists the country
+    (issue 17, item 4)."""
 
     template_name = "governance/governance.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         programme = programme_from_request(self.request)
-        area = None
-        if programme is not None:
+        if programme is None:
+            # Counting a national register's meetings reads a large index:
+            # once per change of the data, like the home page's counts.
+            totals = page_cache.per_generation(
+                "governance-totals", selectors.governance_totals
+            )
+            context["choice"] = programme_choice(self.request)
+        else:
             area = functools.partial(programme_area_q, programme)
-        organisation_groups, volunteer_teams = selectors.organisations_split(area=area)
-        mediation_counts = selectors.mediation_counts(area=area)
+            totals = selectors.area_counts(area=area)
+            council_total = sum(totals["councils"].values())
+            paginator = CappedPaginator(
+                selectors.councils_in_order(area=area), COUNCILS_PER_PAGE
+            )
+            # Counted already, by level.
+            paginator.count = min(council_total, paginator.limit + 1)
+            page = paginator.get_page(self.request.GET.get("page"))
+            councils = list(page.object_list)
+            limit = GOVERNANCE_LIST_LIMIT
+            groups, teams, more = selectors.organisations_split(area=area, limit=limit)
+            awards = list(selectors.award_list(area=area).order_by("pk")[: limit + 1])
+            practices = list(selectors.practice_list(area=area)[: limit + 1])
+            more.update(awards=len(awards) > limit, practices=len(practices) > limit)
+            context.update(
+                page_obj=page,
+                council_levels=[
+                    selectors.Group(level, label, items)
+                    for level, label in CouncilLevel.choices
+                    if (items := [c for c in councils if c.level == level])
+                    # A level with none in the area says so, on the first page.
+                    or (page.number == 1 and not totals["councils"].get(level))
+                ],
+                organisation_groups=groups,
+                volunteer_teams=teams,
+                awards=awards[:limit],
+                practice_groups=selectors.practices_grouped(practices[:limit]),
+                more=more,
+                list_limit=limit,
+            )
+        mediation = _tallies(totals["mediation"], MediationStatus.choices)
         context.update(
             programme=programme,
-            council_levels=selectors.councils_by_level(area=area),
-            meeting_counts=selectors.meeting_counts_by_kind(area=area),
-            organisation_groups=organisation_groups,
-            volunteer_teams=volunteer_teams,
-            awards=selectors.award_list(area=area),
-            practice_groups=selectors.practices_by_pillar(area=area),
-            mediation_counts=mediation_counts,
-            mediation_total=sum(tally.count for tally in mediation_counts),
+            totals=totals,
+            council_tallies=_tallies(totals["councils"], CouncilLevel.choices),
+            council_total=sum(totals["councils"].values()),
+            meeting_counts=totals["meetings"],
+            mediation_counts=mediation,
+            mediation_total=sum(tally.count for tally in mediation),
         )
         return context
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Mod
+from django.db.models.functions import Coalesce, Mod
 
 from estates.models import Estate
 
@@ -66,51 +66,82 @@ def lanes_located():
 COMING_DAYS = 31
 
 
-def events_coming(*, limit: int, today: datetime.date) -> list[Event]:
-    """The ``limit`` events that come soonest from ``today``, in one query
-    whatever the number of events: each is ordered by the days until its date,
-    its weekday or its day of the month comes round (exact within a month),
-    then by its date. The caller computes the exact next dates
-    (lanes.calendar)."""
-    once_days = [
-        When(recurrence=Recurrence.ONCE, starts_on__lte=today, then=Value(0)),
+def events_upcoming(*, today: datetime.date) -> QuerySet[Event]:
+    """Every event still to come or still running on ``today``, soonest first,
+    ordered in SQL whatever the number of events: by the days until its date,
+    its weekday or its day of the month comes round (exact within a month; an
+    event that starts later than that after those, by its first date), then by
+    its date. The caller computes the exact next dates (lanes.calendar)."""
+    horizon = today + datetime.timedelta(days=COMING_DAYS)
+    # Recurring events first: at scale most events are, and a CASE stops at
+    # the first condition that holds.
+    days_until = Case(
+        When(starts_on__gt=horizon, then=Value(COMING_DAYS + 1)),
+        When(
+            recurrence=Recurrence.WEEKLY,
+            then=Mod(F("weekday") - today.weekday() + 7, 7),
+        ),
+        When(
+            recurrence=Recurrence.MONTHLY,
+            day_of_month__gte=today.day,
+            then=F("day_of_month") - today.day,
+        ),
+        When(
+            recurrence=Recurrence.MONTHLY,
+            then=F("day_of_month") + 31 - today.day,
+        ),
+        When(starts_on__lte=today, then=Value(0)),
         *(
             When(
-                recurrence=Recurrence.ONCE,
                 starts_on=today + datetime.timedelta(days=days),
                 then=Value(days),
             )
             for days in range(1, COMING_DAYS + 1)
         ),
-        When(recurrence=Recurrence.ONCE, then=Value(COMING_DAYS + 1)),
-    ]
-    days_until = Case(
-        *once_days,
-        When(
-            recurrence=Recurrence.WEEKLY,
-            then=Mod(F("weekday") - today.weekday() + 7, 7),
-        ),
-        When(day_of_month__gte=today.day, then=F("day_of_month") - today.day),
-        default=F("day_of_month") + 31 - today.day,
+        default=Value(COMING_DAYS + 1),
         output_field=IntegerField(),
     )
-    return list(
+    return (
         event_list()
-        # Still to come, or still running.
-        .filter(
-            Q(recurrence=Recurrence.ONCE, starts_on__gte=today)
-            | Q(recurrence=Recurrence.ONCE, ends_on__gte=today)
-            | (
-                ~Q(recurrence=Recurrence.ONCE)
-                & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-                & (
-                    Q(starts_on__isnull=True)
-                    | Q(starts_on__lte=today + datetime.timedelta(days=COMING_DAYS))
-                )
-            )
-        )
+        .filter(_still_to_come(today))
         .annotate(days_until=days_until)
-        .order_by("days_until", "starts_on", "pk")[:limit]
+        .order_by("days_until", "starts_on", "pk")
+    )
+
+
+def _still_to_come(today: datetime.date) -> Q:
+    """A one-off event not over yet; a recurring one with a day to come round
+    on (an event whose record gives no weekday or day of the month has none)."""
+    return (
+        Q(recurrence=Recurrence.ONCE, starts_on__gte=today)
+        | Q(recurrence=Recurrence.ONCE, ends_on__gte=today)
+        | Q(recurrence=Recurrence.WEEKLY, weekday__isnull=False)
+        & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        | Q(recurrence=Recurrence.MONTHLY, day_of_month__isnull=False)
+        & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    )
+
+
+def events_past(*, today: datetime.date) -> QuerySet[Event]:
+    """Events that are over on ``today``, the latest ended first."""
+    return (
+        event_list()
+        .exclude(_still_to_come(today))
+        .order_by(Coalesce("ends_on", "starts_on").desc(nulls_last=True), "-pk")
+    )
+
+
+def events_coming(*, limit: int, today: datetime.date) -> list[Event]:
+    """The ``limit`` events that come soonest from ``today`` within a month
+    (the home page's "coming up"), in one query whatever the number of
+    events."""
+    horizon = today + datetime.timedelta(days=COMING_DAYS)
+    return list(
+        events_upcoming(today=today).filter(
+            Q(recurrence=Recurrence.ONCE)
+            | Q(starts_on__isnull=True)
+            | Q(starts_on__lte=horizon)
+        )[:limit]
     )
 
 

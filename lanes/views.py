@@ -7,11 +7,16 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
-from estates.selectors.programmes import programme_area_q, programme_from_request
+from estates.selectors.programmes import (
+    programme_area_q,
+    programme_choice,
+    programme_from_request,
+)
 from renovation_portal import page_cache
+from renovation_portal.pagination import CappedPaginator
 
 from . import selectors
-from .calendar import schedules
+from .calendar import schedule, schedules
 from .feed import calendar_stream, feed_events
 
 
@@ -33,12 +38,28 @@ class ProgrammeAreaMixin:
         return context
 
 
-class LaneListView(ProgrammeAreaMixin, ListView):
+class ForgivingPagination:
+    """A page number past the end shows the last page, a garbled one the first."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+LANES_PER_PAGE = 20
+
+
+class LaneListView(ForgivingPagination, ProgrammeAreaMixin, ListView):
+    """The themed lanes by name, a page at a time (issue 17, item 4)."""
+
     template_name = "lanes/lane_list.html"
     context_object_name = "lanes"
+    paginate_by = LANES_PER_PAGE
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
-        return self.in_area(selectors.lane_list())
+        return self.in_area(selectors.lane_list().order_by("name_zh_hans", "pk"))
 
 
 class LaneDetailView(DetailView):
@@ -58,24 +79,49 @@ class LaneDetailView(DetailView):
         return context
 
 
-FEED_LINKS_LIMIT = 30
+EVENTS_PER_PAGE = 20
+PAST_EVENTS = 10
 
 
-class EventListView(ProgrammeAreaMixin, ListView):
+class EventListView(ForgivingPagination, ProgrammeAreaMixin, ListView):
+    """The events still to come, soonest first, a page at a time; on the first
+    page, the few that ended last. Never every event of the country: each
+    page reads at most ``EVENTS_PER_PAGE`` + ``PAST_EVENTS`` rows (issue 17)."""
+
     template_name = "events/event_list.html"
     context_object_name = "events"
+    paginate_by = EVENTS_PER_PAGE
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
-        return self.in_area(selectors.event_list().select_related("subdistrict"))
+        self.today = timezone.localdate()
+        return self.in_area(
+            selectors.events_upcoming(today=self.today).select_related("subdistrict")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        upcoming, past = schedules(self.object_list, today=timezone.localdate())
-        context["upcoming"] = upcoming
-        context["past"] = past
-        # Each subdistrict's own calendar, when there are a few to choose from.
-        subdistricts = {e.subdistrict_id: e.subdistrict for e in self.object_list}
-        if 1 < len(subdistricts) <= FEED_LINKS_LIMIT:
+        page = context["page_obj"]
+        context["upcoming"] = [
+            schedule(event, today=self.today) for event in context["events"]
+        ]
+        context["past"] = []
+        if page.number == 1:
+            context["past"] = [
+                schedule(event, today=self.today)
+                for event in self.in_area(selectors.events_past(today=self.today))[
+                    :PAST_EVENTS
+                ]
+            ]
+        if self.programme is None:
+            context["choice"] = programme_choice(self.request)
+        # Each subdistrict's own calendar, for the events on this page.
+        subdistricts = {
+            e.subdistrict_id: e.subdistrict
+            for e in context["events"]
+            if e.subdistrict_id is not None
+        }
+        if len(subdistricts) > 1:
             context["feed_subdistricts"] = sorted(
                 subdistricts.values(), key=lambda s: s.name_zh_hans
             )

@@ -325,9 +325,15 @@ class ProgrammeCaseStudyView(ProgrammeMixin, DetailView):
             ]
             context["procedure_total"] = sum(steps.values())
         if SectionKind.LANES in kinds:
-            context["lanes"] = lane_selectors.lanes_overview().filter(
-                selectors.programme_area_q(programme)
+            # A programme over a large area may hold many lanes: the case
+            # study describes the first and links the list (issue 17).
+            lanes = list(
+                lane_selectors.lanes_overview().filter(
+                    selectors.programme_area_q(programme)
+                )[: LANES_ON_LANDING + 1]
             )
+            context["lanes"] = lanes[:LANES_ON_LANDING]
+            context["lanes_more"] = len(lanes) > LANES_ON_LANDING
         context["undisclosed"] = [f for f in context["figures"] if f.value is None]
         return context
 

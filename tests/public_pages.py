@@ -19,8 +19,10 @@ PAGES = (
     "lanes/",
     "lanes/haitangshuxiang/",
     "events/",
+    "events/?programme=liyanglu",
     "governance/",
     "governance/?programme=liyanglu",
+    "governance/?find=qxzqxz",  # no programme matches
     "surveys/{survey}/",
     "surveys/{survey}/thanks/",
     # The feedback form, step by step, and its answers.

@@ -392,3 +392,25 @@ def programme_picker(*, query: str = "", limit: int) -> list[Programme]:
 
 def _both(name: str) -> list[str]:
     return [column(name, code) for code in CONTENT_LANGUAGES]
+
+
+PROGRAMME_CHOICES = 20
+PROGRAMME_QUERY_LENGTH = 60
+
+
+def programme_choice(request, *, limit: int = PROGRAMME_CHOICES) -> dict:
+    """What a page that lists by programme offers to choose one with: the
+    programmes whose name holds ``?find=`` (or the first ones), at most
+    ``limit``, and whether more match (a page never lists every programme)."""
+    query = request.GET.get("find", "")
+    query = (
+        " ".join(query.split())[:PROGRAMME_QUERY_LENGTH]
+        if isinstance(query, str)
+        else ""
+    )
+    found = programme_picker(query=query, limit=limit)
+    return {
+        "choices": found[:limit],
+        "choices_more": len(found) > limit,
+        "choices_query": query,
+    }

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.estates.factories import EstateFactory
+from tests.estates.factories import EstateFactory, ProgrammeFactory
 from tests.governance.factories import CouncilFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +32,10 @@ def test_public_pages_show_agenda_and_decisions_but_no_attendee_names(
     client, meeting, where
 ):
     estate = meeting.council.estates.get()
+    # The governance page lists councils within a programme's area.
+    programme = ProgrammeFactory(subdistrict=meeting.council.subdistrict)
     path = {
-        "governance": "/governance/",
+        "governance": f"/governance/?programme={programme.slug}",
         "estate": estate.get_absolute_url(),
         "api": f"/api/v1/meetings/{meeting.pk}/",
     }[where]

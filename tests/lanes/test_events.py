@@ -239,7 +239,9 @@ def test_events_page_queries_stay_constant(
 ):
     lane = LaneFactory()
     EventFactory.create_batch(rows, lane=lane)
-    with django_assert_max_num_queries(1):
+    # Upcoming events counted (up to 50 pages) and read a page at a time, the
+    # last ten that ended, and the programmes to choose from.
+    with django_assert_max_num_queries(4):
         response = client.get("/events/")
     assert response.status_code == HTTPStatus.OK
 
@@ -469,3 +471,68 @@ def test_events_page_links_each_subdistricts_feed(client, today):
 def test_events_page_of_one_subdistrict_links_only_the_whole_feed(client, today):
     EventFactory.create_batch(2, subdistrict=EventFactory().subdistrict)
     assert "?subdistrict=" not in client.get("/en/events/").text
+
+
+# --- Bounded at any number of events (issue 17, item 4) ---
+
+
+def _titles(response, events):
+    return [e.title_zh_hans for e in events if e.title_zh_hans in response.text]
+
+
+def test_events_page_shows_a_page_of_events_soonest_first(client, today):
+    # Thirty one-off events, one a day from tomorrow, entered latest first.
+    events = [
+        EventFactory(
+            recurrence=Recurrence.ONCE,
+            weekday=None,
+            starts_on=today + datetime.timedelta(days=30 - n),
+            title_zh_hans=f"测试分页活动{30 - n:02d}",
+        )
+        for n in range(30)
+    ]
+    first = client.get("/events/")
+    shown = _titles(first, events)
+    assert len(shown) == 20
+    # Tomorrow's first, the twenty soonest on the first page.
+    assert first.text.index("测试分页活动01") < first.text.index("测试分页活动02")
+    assert "测试分页活动20" in first.text
+    assert "测试分页活动21" not in first.text
+    second = client.get("/events/?page=2")
+    assert "测试分页活动21" in second.text
+    assert "测试分页活动01" not in second.text
+
+
+def test_events_page_shows_only_the_last_past_events_on_its_first_page(client, today):
+    for n in range(15):
+        EventFactory(
+            recurrence=Recurrence.ONCE,
+            weekday=None,
+            starts_on=today - datetime.timedelta(days=n + 1),
+            title_zh_hans=f"测试往期活动{n + 1:02d}",
+        )
+    EventFactory.create_batch(21)  # two pages of upcoming events
+    first = client.get("/events/")
+    assert "测试往期活动01" in first.text
+    assert "测试往期活动10" in first.text
+    assert "测试往期活动11" not in first.text
+    assert "测试往期活动01" not in client.get("/events/?page=2").text
+
+
+def test_events_page_past_the_last_page_shows_the_last(client, today):
+    EventFactory.create_batch(3)
+    response = client.get("/events/?page=9")
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["page_obj"].number == 1
+
+
+def test_events_page_offers_programmes_to_choose_from(client, today):
+    response = client.get("/en/events/?find=qxzqxz")
+    assert "Choose a programme" in response.text
+    assert "No programme matches." in response.text
+
+
+def test_events_page_says_in_chinese_when_nothing_is_coming_or_found(client, today):
+    response = client.get("/events/?find=qxzqxz")
+    assert "暂无近期活动。" in response.text
+    assert "没有符合条件的改造计划。" in response.text

@@ -73,11 +73,22 @@ def test_lane_list_with_no_lanes_says_so(client):
     assert "No themed lanes have been recorded yet." in response.text
 
 
+def test_lane_list_shows_twenty_lanes_a_page(client):
+    for n in range(21):
+        LaneFactory(name_zh_hans=f"测试分页小巷{n:02d}")
+    first = client.get("/en/lanes/")
+    assert "测试分页小巷19" in first.text
+    assert "测试分页小巷20" not in first.text
+    assert "Page 1 of 2" in first.text
+    assert "测试分页小巷20" in client.get("/en/lanes/?page=2").text
+
+
 @pytest.mark.parametrize("rows", [1, 50])
 def test_lane_list_queries_stay_constant(client, rows, django_assert_max_num_queries):
     for lane in LaneFactory.create_batch(rows):
         LaneHonourFactory(lane=lane)
-    with django_assert_max_num_queries(2):
+    # Counted up to 50 pages, one page of lanes, their honours.
+    with django_assert_max_num_queries(3):
         response = client.get("/lanes/")
     assert response.status_code == HTTPStatus.OK
 
