@@ -64,6 +64,8 @@ CEILING_RATIO = 0.8
 RSS_LIMIT_MB = 200
 RSS_GROWTH_MB = 5  # more than this between two equal loads counts as growing
 CSV_GROWTH_MB = 20  # streaming all rows may not take more than this over 10 %
+# sitewide.sitemaps.CompoundSitemap.limit (tests/site/test_sitemap.py checks).
+SITEMAP_COMPOUNDS_PER_PAGE = 200
 
 
 @dataclass
@@ -213,6 +215,8 @@ def pick_targets(url: str) -> dict:
     steps = query_one(
         url, "SELECT count(*) FROM estates_step WHERE estate_id = %s", [pk]
     )[0]
+    # The sitemap's last page of compounds, the deepest one (issue 17, item 5).
+    last_id = query_one(url, "SELECT max(id) FROM estates_estate")[0] or 1
     return {
         "estate_pk": pk,
         "estate_steps": steps,
@@ -225,6 +229,7 @@ def pick_targets(url: str) -> dict:
         "programme_slug": programme[0] if programme else None,
         "real_programme_slug": real[0] if real else None,
         "compared": compared,
+        "sitemap_last_page": (last_id - 1) // SITEMAP_COMPOUNDS_PER_PAGE + 1,
     }
 
 
@@ -560,6 +565,13 @@ def endpoints(t: dict) -> list[tuple[str, str, int]]:
         ),
         ("API estate detail", f"/api/v1/estates/{t['estate_slug']}/", PAGE_P95_MS),
         ("events.ics", "/events.ics", PAGE_P95_MS),
+        # Issue 17, item 5: what search engines read, with no page cache.
+        ("sitemap index", "/sitemap.xml", PAGE_P95_MS),
+        (
+            "sitemap: last page of compounds",
+            f"/sitemap-compounds.xml?p={t['sitemap_last_page']}",
+            PAGE_P95_MS,
+        ),
     ]
     return rows
 
