@@ -20,7 +20,9 @@ the last page of compounds 5 ms; a deep OFFSET alone took 130 ms):
 
 A record's entry (its two addresses with three alternates each) is about
 0.8 KB; ``limit`` 200 keeps a page of compounds near 160 KB, and the index of
-their 1,250 pages too (each about 6 KB gzipped, as crawlers ask for them).
+their 1,250 pages too (each about 6 KB gzipped: nginx compresses them,
+deploy/nginx.conf.example; the app does not, as its page cache keeps one body
+per address whatever the client accepts).
 Every record of these models has a public page that answers 200 (the detail
 views do not narrow their querysets), so every record is listed, synthetic
 ones included: they exist only on scale-test instances, whose pages say so,
@@ -44,7 +46,6 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import http_date
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from estates.models import Community, Estate, MergedCourtyard, Programme
@@ -313,7 +314,6 @@ _INDEX_HEAD = (
 
 
 @require_safe
-@gzip_page
 @x_robots_tag
 def index(request):
     """Every page of every section that lists something, with its last change."""
@@ -336,7 +336,6 @@ def index(request):
 
 
 @require_safe
-@gzip_page
 @x_robots_tag
 def section(request, section):
     """One page of one section; a page that lists nothing is not found."""

@@ -3,7 +3,6 @@ per kind of page, every public page in both languages with its alternates,
 its last change, paged without reading more than a page's records."""
 
 import datetime
-import gzip
 import importlib.util
 import re
 import xml.etree.ElementTree as ET
@@ -222,15 +221,6 @@ def test_a_sample_of_listed_pages_answer_in_both_languages(client, source_data):
         assert response.status_code == HTTPStatus.OK, url["loc"]
         language = "en" if _path(url["loc"]).startswith("/en/") else "zh-Hans"
         assert f'<html lang="{language}"' in response.text
-
-
-def test_the_sitemap_is_compressed_for_crawlers_that_ask(client):
-    (page,) = _pages(
-        "compounds", [EstateFactory()], limit=sitemaps.CompoundSitemap.limit
-    )
-    response = client.get(page.removeprefix(ROOT), HTTP_ACCEPT_ENCODING="gzip")
-    assert response["Content-Encoding"] == "gzip"
-    assert b"<urlset" in gzip.decompress(response.content)
 
 
 def test_the_sitemap_is_not_itself_indexed(client):
