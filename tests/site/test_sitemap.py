@@ -172,6 +172,25 @@ def test_each_page_gives_each_records_last_change(client, small_pages):
     assert lastmods[first] == lastmods[last] == "2026-03-05"
 
 
+def test_a_compound_that_reached_a_stage_is_listed_as_changed_that_day(
+    client, small_pages
+):
+    estate = EstateFactory()
+    long_ago = timezone.make_aware(datetime.datetime(2025, 6, 1, 9))
+    Estate.objects.filter(pk=estate.pk).update(
+        updated_at=long_ago, stage_reached_on=datetime.date(2026, 3, 5)
+    )
+    (page,) = _pages("compounds", [estate])
+    assert {url["lastmod"] for url in _urls(client, page)} == {"2026-03-05"}
+    root = _xml(client, "/sitemap.xml")
+    (listed,) = [
+        item.find("sm:lastmod", NS).text
+        for item in root.findall("sm:sitemap", NS)
+        if item.find("sm:loc", NS).text == page
+    ]
+    assert listed == "2026-03-05"
+
+
 def test_every_url_names_both_languages_and_the_default(client, source_data):
     urls = _all_urls(client)
     assert len(urls) > 100
