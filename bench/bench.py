@@ -69,6 +69,8 @@ CEILING_RATIO = 0.8
 RSS_LIMIT_MB = 200
 RSS_GROWTH_MB = 5  # more than this between two equal loads counts as growing
 CSV_GROWTH_MB = 20  # streaming all rows may not take more than this over 10 %
+# sitewide.sitemaps.CompoundSitemap.limit (tests/site/test_sitemap.py checks).
+SITEMAP_COMPOUNDS_PER_PAGE = 200
 
 
 @dataclass
@@ -224,6 +226,8 @@ def pick_targets(url: str) -> dict:
         return row[0] if row else default
 
     today = datetime.date.today()
+    # The sitemap's last page of compounds, the deepest one (issue 17, item 5).
+    last_id = query_one(url, "SELECT max(id) FROM estates_estate")[0] or 1
     return {
         **other_targets(first_of, pk, today),
         "estate_pk": pk,
@@ -237,6 +241,7 @@ def pick_targets(url: str) -> dict:
         "programme_slug": programme[0] if programme else None,
         "real_programme_slug": real[0] if real else None,
         "compared": compared,
+        "sitemap_last_page": (last_id - 1) // SITEMAP_COMPOUNDS_PER_PAGE + 1,
     }
 
 
@@ -742,6 +747,12 @@ def endpoints(t: dict) -> list[Endpoint]:
     rows += [
         Endpoint("API programme list", "/api/v1/programmes/?page_size=100"),
         Endpoint("API: an unknown address", "/api/v1/no-such-thing/", status=404),
+        # Issue 17, item 5: what search engines read, with no page cache.
+        Endpoint("sitemap index", "/sitemap.xml"),
+        Endpoint(
+            "sitemap: last page of compounds",
+            f"/sitemap-compounds.xml?p={t['sitemap_last_page']}",
+        ),
     ]
     return rows
 

@@ -83,5 +83,9 @@ Disallow: /elder-mode/
 @require_GET
 def robots_txt(request):
     """Every page may be indexed; the two preference forms' targets are not
-    pages. The admin's address is not named: it is moved to stay unlisted."""
-    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
+    pages. The admin's address is not named: it is moved to stay unlisted.
+    The sitemap's address must be absolute (https://www.sitemaps.org/protocol.html#submit_robots)."""
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    return HttpResponse(
+        f"{ROBOTS_TXT}\nSitemap: {sitemap}\n", content_type="text/plain; charset=utf-8"
+    )

@@ -15,6 +15,7 @@ from estates.importing import views as importing
 from renovation_portal import exporting, staff_documents
 from renovation_portal.health import healthz
 from renovation_portal.preferences import elder_mode, robots_txt, set_language
+from sitewide import sitemaps
 from sitewide.programmes import case_study_redirect
 from sitewide.views import HomeView
 
@@ -40,6 +41,10 @@ urlpatterns = [
     # For load balancers; no language, no redirect to HTTPS (settings.py).
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots-txt"),
+    # For search engines: one address for both languages, each page listing
+    # both (sitewide/sitemaps.py).
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     # Before Django's own, which it replaces: see preferences.preference_post.
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),

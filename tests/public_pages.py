@@ -63,4 +63,6 @@ NOT_PAGES = {
     "set_language": "a POST that sets a cookie and goes back",
     "healthz": "JSON for load balancers",
     "robots-txt": "a text file",
+    "sitemap": "XML for search engines: the index of the sitemaps",
+    "sitemap-section": "XML for search engines: one section's sitemap",
 }
