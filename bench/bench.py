@@ -583,6 +583,7 @@ NOT_MEASURED = {
 # Targets with every key pick_targets() gives, for tests that build the list
 # without a database.
 EXAMPLE_TARGETS = {
+    "sitemap_last_page": 1,
     "estate_pk": 1,
     "estate_steps": 32,
     "estate_slug": "example",
