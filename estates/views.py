@@ -1,12 +1,14 @@
 """The resident site's estate, community and merged-courtyard pages."""
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from estates import selectors
 from estates.filters import EstateFilter
 from estates.models import Programme
+from estates.selectors.estate_page import estate_page
 from renovation_portal import page_cache
 from renovation_portal.pagination import CappedPaginator, RankedPaginator
 
@@ -67,6 +69,14 @@ class EstateDetailView(DetailView):
 
     def get_queryset(self):
         return selectors.estate_detail(honour_partners=True)
+
+    def get_object(self, queryset=None):
+        # The same records as get_queryset() gives, read with queries compiled
+        # once per process (issue 17: a fast miss).
+        estate = estate_page(self.kwargs[self.slug_url_kwarg])
+        if estate is None:
+            raise Http404
+        return estate
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,0 +1,159 @@
+"""Querysets compiled once per process, then run many times with new values.
+
+Turning a queryset into SQL costs Django more than PostgreSQL spends running
+it: on a compound's page, about a third of an uncached visit went into
+compiling the same ten queries again (issue 17, item 2, "a fast miss"). A
+:class:`Prepared` query is written as an ordinary ``values_list`` queryset,
+with *markers* in place of the values that change from visit to visit (a
+compound's id, today's date). The first run on a database compiles it and
+notes where each marker's value sits among the parameters; every later run
+swaps in the new values and sends the same SQL, then applies the same
+converters Django would (so dates, decimals and JSON come back as Django
+gives them, on SQLite as on PostgreSQL).
+
+Markers are values no visit can ask for (a negative id, a date in 1901), so a
+marker found twice, or not at all, is a mistake in the queryset, and the first
+run says so.
+
+Only ``values_list`` querysets: the caller makes instances with
+:func:`instances`, which fires ``post_init`` like the ORM (the page cache's
+tags see every record a page shows).
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import threading
+from collections.abc import Callable, Iterable, Sequence
+
+from django.db import connections, models, router
+
+# Marker values for the parameters of a prepared query: nobody's id, slug or date.
+ID = -7_319_046_251
+OTHER_ID = -7_319_046_252
+SLUG = "\x00slug\x00"
+DATE = datetime.date(1901, 2, 3)
+DATETIME = datetime.datetime(1901, 2, 3, 4, 5, 6, tzinfo=datetime.UTC)
+
+
+class Prepared:
+    """A ``values_list`` queryset compiled once per database alias.
+
+    ``build(**markers)`` returns the queryset, with each marker where the
+    value goes; :meth:`rows` runs it with ``rows(name=value, …)``.
+    """
+
+    def __init__(self, build: Callable[..., models.QuerySet], **markers):
+        self._build = build
+        self._markers = markers
+        self._compiled: dict[str, tuple] = {}
+        self._lock = threading.Lock()
+        self.model = build(**markers).model
+
+    def _compile(self, alias: str) -> tuple:
+        queryset = self._build(**self._markers).using(alias)
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        connection = connections[alias]
+        slots = []
+        for name, marker in self._markers.items():
+            if isinstance(marker, datetime.datetime):
+                adapted = connection.ops.adapt_datetimefield_value(marker)
+            elif isinstance(marker, datetime.date):
+                adapted = connection.ops.adapt_datefield_value(marker)
+            else:
+                adapted = marker
+            found = [i for i, value in enumerate(params) if value == adapted]
+            if len(found) != 1:
+                raise ValueError(
+                    f"marker {name!r} found {len(found)} times in the parameters "
+                    f"of {self.model.__name__}'s prepared query; it must be once"
+                )
+            kind = (
+                connection.ops.adapt_datetimefield_value
+                if isinstance(marker, datetime.datetime)
+                else connection.ops.adapt_datefield_value
+                if isinstance(marker, datetime.date)
+                else None
+            )
+            slots.append((found[0], name, kind))
+        converters = compiler.get_converters(
+            [selected[0] for selected in compiler.select[: compiler.col_count]]
+        )
+        return sql, list(params), slots, compiler, converters
+
+    def rows(self, **values) -> list[tuple]:
+        alias = router.db_for_read(self.model)
+        compiled = self._compiled.get(alias)
+        if compiled is None:
+            with self._lock:
+                compiled = self._compiled.get(alias) or self._compile(alias)
+                self._compiled[alias] = compiled
+        sql, params, slots, compiler, converters = compiled
+        params = list(params)
+        for index, name, adapt in slots:
+            value = values[name]
+            params[index] = adapt(value) if adapt else value
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        if converters:
+            fetched = [
+                tuple(row) for row in compiler.apply_converters(fetched, converters)
+            ]
+        return fetched
+
+
+@functools.cache
+def _field_order(model: type[models.Model], names: tuple[str, ...]) -> tuple:
+    """``names`` in the order of ``model``'s concrete fields (``from_db`` reads
+    the values of a partial record in that order), and where each one is."""
+    position = {field.attname: i for i, field in enumerate(model._meta.concrete_fields)}
+    order = sorted(range(len(names)), key=lambda i: position[names[i]])
+    return tuple(names[i] for i in order), tuple(order)
+
+
+def record(model, names: Sequence[str], values: Sequence, db: str = "default"):
+    """One record of ``model`` from ``values`` of the fields ``names``."""
+    ordered, order = _field_order(model, tuple(names))
+    return model.from_db(db, ordered, tuple(values[i] for i in order))
+
+
+def instances(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Iterable[Sequence],
+    start: int = 0,
+    db: str = "default",
+) -> list[models.Model]:
+    """Records of ``model`` made from ``rows[start:start + len(names)]``, as the
+    ORM makes them (``Model.from_db``; deferred fields load on access)."""
+    ordered, order = _field_order(model, tuple(names))
+    return [
+        model.from_db(db, ordered, tuple(row[start + i] for i in order)) for row in rows
+    ]
+
+
+def attnames(model: type[models.Model], prefix: str = "", only=None) -> list[str]:
+    """The columns of ``model`` to select (its concrete fields' attnames),
+    each behind ``prefix`` when read through a relation."""
+    return [
+        prefix + field.attname
+        for field in model._meta.concrete_fields
+        if only is None or field.attname in only or field.name in only
+    ]
+
+
+def cached_queryset(model: type[models.Model], items: list) -> models.QuerySet:
+    """A queryset of ``items`` that makes no query, as a prefetch leaves it."""
+    queryset = model._default_manager.all()
+    queryset._result_cache = list(items)
+    queryset._prefetch_done = True
+    return queryset
+
+
+def prefetched(instance: models.Model, name: str, model, items: list) -> None:
+    """Let ``instance.<name>.all()`` answer ``items`` without a query."""
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[name] = cached_queryset(model, items)
