@@ -64,6 +64,8 @@ class EstateListView(ForgivingPaginationMixin, FilterView):
 
 
 class EstateDetailView(DetailView):
+    # jinja_templates/estates/estate_detail.html (issue 17: a fast miss).
+    template_engine = "jinja2"
     template_name = "estates/estate_detail.html"
     context_object_name = "estate"
 

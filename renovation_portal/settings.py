@@ -142,6 +142,23 @@ TEMPLATES = [
             ],
         },
     },
+    # The hottest public pages (a compound's page): compiled to Python by
+    # Jinja2, with the same helpers and catalogues (sitewide/jinja.py;
+    # issue 17, item 2). Views that use it say template_engine = "jinja2".
+    {
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja_templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "sitewide.jinja.environment",
+            "context_processors": [
+                "renovation_portal.context_processors.site",
+                "renovation_portal.instance.instance",
+                "sitewide.context_processors.synthetic_data",
+            ],
+        },
+    },
 ]
 
 # The benchmark (make bench): Server-Timing on every response and the framework
@@ -192,6 +209,11 @@ for _database in DATABASES.values():
             [_options.get("options", ""), f"-c statement_timeout={_statement_timeout}"],
         )
     )
+
+# The hottest pages' queries (renovation_portal/prepared.py) are prepared once
+# per connection on PostgreSQL; 0 behind a pooler that cannot keep prepared
+# statements (PgBouncer in transaction mode before 1.21).
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 
 # ------------------------------------------------------------------------------
 # Cache: local memory by default, Redis when REDIS_URL is given.

@@ -33,14 +33,21 @@ logger = logging.getLogger(__name__)
 SKIPPED_FOLDERS = {"bench"}
 
 
-def site_templates() -> list[str]:
-    """The names of the project's own templates (``templates/``)."""
-    root = Path(settings.BASE_DIR) / "templates"
-    return sorted(
-        path.relative_to(root).as_posix()
-        for path in root.rglob("*.html")
-        if path.relative_to(root).parts[0] not in SKIPPED_FOLDERS
-    )
+# Each template engine (settings.TEMPLATES) and the folder of its templates.
+TEMPLATE_FOLDERS = {"django": "templates", "jinja2": "jinja_templates"}
+
+
+def site_templates() -> list[tuple[str, str]]:
+    """The project's own templates: (engine, name) for each."""
+    found = []
+    for engine, folder in TEMPLATE_FOLDERS.items():
+        root = Path(settings.BASE_DIR) / folder
+        found += [
+            (engine, path.relative_to(root).as_posix())
+            for path in root.rglob("*.html")
+            if path.relative_to(root).parts[0] not in SKIPPED_FOLDERS
+        ]
+    return sorted(found)
 
 
 def warm_up() -> dict:
@@ -54,9 +61,8 @@ def warm_up() -> dict:
             with translation.override(code):
                 reverse("home")
             done["languages"] += 1
-        engine = engines["django"]
-        for name in site_templates():
-            engine.get_template(name)
+        for engine, name in site_templates():
+            engines[engine].get_template(name)
             done["templates"] += 1
     except Exception:  # a warm-up is an optimisation, never a reason to fail
         logger.warning("Warming up the worker stopped early", exc_info=True)

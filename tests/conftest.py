@@ -14,6 +14,27 @@ from sitewide.synthetic import PRESENT_CACHE_KEY
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jinja_pages_report_their_context():
+    """The test client's ``response.context`` and ``response.templates`` for
+    the pages Jinja2 renders (a compound's page), as Django gives them for its
+    own templates: Django instruments only its own template engine."""
+    from django.template.backends import jinja2 as backend
+    from django.test.signals import template_rendered
+
+    render = backend.Template.render
+
+    def reporting_render(self, context=None, request=None):
+        template_rendered.send(
+            sender=self, template=self.template, context=dict(context or {})
+        )
+        return render(self, context, request)
+
+    backend.Template.render = reporting_render
+    yield
+    backend.Template.render = render
+
+
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     """Uploads in a test land in a temporary folder, never in the repo."""

@@ -45,6 +45,16 @@ from .estates import (
     _reverse_model,
 )
 
+# A step and its template as the timeline shows them; not the times of their
+# rows nor the template's documents (a step's timestamps, read from text,
+# took a fifth of the steps' query).
+_STEP_FIELDS = attnames(Step, exclude=("created_at", "updated_at"))
+_TEMPLATE_FIELDS = attnames(
+    StepTemplate, only=("id", "procedure", "stage", "number", "name_zh_hans", "name_en")
+)
+
+_TEMPLATE_COLUMNS = [f"template__{name}" for name in _TEMPLATE_FIELDS]
+
 # The records joined to the compound's own row: (relation, model).
 _JOINED = (
     ("community", Community),
@@ -76,6 +86,7 @@ def _queries() -> dict[str, prepared.Prepared]:
         "estate": prepared.Prepared(
             lambda slug: (
                 Estate.objects.filter(slug=slug)
+                .order_by()
                 .annotate(
                     funding_rows=_funding_rows(), programme_rows=_programme_rows()
                 )
@@ -96,7 +107,9 @@ def _queries() -> dict[str, prepared.Prepared]:
             lambda estate_id: (
                 Step.objects.filter(estate_id=estate_id)
                 .order_by("number")
-                .values_list(*attnames(Step), *attnames(StepTemplate, "template__"))
+                .values_list(
+                    *_STEP_FIELDS, *(f"template__{name}" for name in _TEMPLATE_FIELDS)
+                )
             ),
             estate_id=prepared.ID,
         ),
@@ -236,11 +249,10 @@ def estate_page(
     estate.funding_rows, estate.programme_rows = row[position], row[position + 1]
 
     pk = estate.pk
-    step_names = attnames(Step)
     step_rows = queries["steps"].rows(estate_id=pk)
-    steps = instances(Step, step_names, step_rows)
+    steps = instances(Step, _STEP_FIELDS, step_rows)
     templates = instances(
-        StepTemplate, attnames(StepTemplate), step_rows, start=len(step_names)
+        StepTemplate, _TEMPLATE_FIELDS, step_rows, start=len(_STEP_FIELDS)
     )
     for step, template in zip(steps, templates, strict=True):
         step._state.fields_cache["template"] = template

@@ -1,13 +1,14 @@
 """Template helpers for bilingual content and undisclosed figures."""
 
+import functools
 import math
 
 from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from renovation_portal.figures import is_chinese, number_text
 from renovation_portal.search import has_han
@@ -83,9 +84,34 @@ def choice(obj, field: str):
     """A choice field's label as a value is shown on its own, in the reader's
     language: "Lighting", "Received" (照明, 已收到), never the stored value nor a
     label in lower case. Empty when the field is empty."""
-    if not getattr(obj, field, None):
+    value = getattr(obj, field, None)
+    if not value:
         return ""
-    return capfirst(getattr(obj, f"get_{field}_display")())
+    label = _choice_labels(type(obj), field, get_language()).get(value)
+    if label is None:  # a value no longer among the choices: as Django shows it
+        return capfirst(getattr(obj, f"get_{field}_display")())
+    return label
+
+
+@functools.lru_cache(maxsize=256)
+def _choice_labels(model, field: str, language: str | None) -> dict:
+    """A field's choices and their labels in one language. Django's
+    ``get_FOO_display`` builds this dictionary on every call: a quarter of a
+    millisecond for a long list, several times on a compound's page."""
+    return {
+        value: capfirst(str(label))
+        for value, label in model._meta.get_field(field).flatchoices
+    }
+
+
+@register.simple_tag
+def jinja_include(name, **values):
+    """A part of a page kept once, as a Jinja2 template
+    (``jinja_templates/``), shown by a Django template too: the councils of a
+    community, which a compound's page (Jinja2) also shows."""
+    from django.template import engines
+
+    return mark_safe(engines["jinja2"].env.get_template(name).render(values))
 
 
 @register.simple_tag(takes_context=True)

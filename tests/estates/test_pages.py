@@ -1,6 +1,7 @@
 """The estate list, estate, community and merged-courtyard pages, in both languages."""
 
 import datetime
+import html
 from decimal import Decimal
 from http import HTTPStatus
 
@@ -475,7 +476,7 @@ def test_estate_page_shows_funding_by_source_and_undisclosed_amounts(client):
     FundingFactory(estate=estate, source=FundingSource.RESIDENTS, amount_yuan=None)
     text = _text(client.get(f"/en/estates/{estate.slug}/"))
     assert "<td>1,200,000 yuan</td>" in text
-    assert "Residents&#x27; contribution" in text
+    assert "Residents' contribution" in html.unescape(text)
     assert '<td><span class="undisclosed">not disclosed</span></td>' in text
 
 
