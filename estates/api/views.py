@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from estates import selectors
 from estates.selectors import programmes as programme_selectors
+from estates.selectors.estate_page import estate_page
 from renovation_portal.api.filters import names_contain
 from renovation_portal.api.viewsets import ID_PATTERN, PortalReadOnlyViewSet
 
@@ -48,6 +50,20 @@ class EstateViewSet(PortalReadOnlyViewSet):
         if self.action == "retrieve":
             return selectors.estate_detail()
         return selectors.estate_list()
+
+    def get_object(self):
+        if self.action != "retrieve":
+            return super().get_object()
+        # The records get_queryset() gives, read with prepared queries, as
+        # the compound's page reads them (issue 17: a fast miss). A detail
+        # takes no filter (only ?lang=), so nothing else narrows it.
+        estate = estate_page(
+            self.kwargs[self.lookup_field], honour_partners=False, meetings=False
+        )
+        if estate is None:
+            raise Http404
+        self.check_object_permissions(self.request, estate)
+        return estate
 
     def search_queryset(self, queryset, text):
         return selectors.estate_search(query=text, queryset=queryset)

@@ -218,12 +218,18 @@ _MEETING_FIELDS = (
 
 
 def estate_page(
-    slug: str, *, now: datetime.datetime | None = None, honour_partners: bool = True
+    slug: str,
+    *,
+    now: datetime.datetime | None = None,
+    honour_partners: bool = True,
+    meetings: bool = True,
 ) -> Estate | None:
     """The compound ``slug`` as :func:`estate_detail` gives it, or None.
 
     At most nine queries, each compiled once per process; the honours' partners
-    and the councils' meetings are read only when there are honours or councils.
+    and the councils' meetings are read only when there are honours or councils
+    (and not at all without ``honour_partners`` or ``meetings``: the API shows
+    neither).
     """
     now = now or timezone.now()
     queries = _queries()
@@ -290,7 +296,7 @@ def estate_page(
             attnames(council_model),
             queries["councils"].rows(estate_id=pk),
         )
-        if councils:
+        if councils and meetings:
             meeting_model = queries["meetings"].model
             recent: dict[int, list] = {council.pk: [] for council in councils}
             for meeting in instances(

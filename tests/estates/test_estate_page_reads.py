@@ -117,3 +117,25 @@ def test_a_prepared_query_runs_again_with_new_values():
     assert slug == second.slug
     # Converted as the ORM converts it (on SQLite, from text).
     assert created == Estate.objects.get(pk=second.pk).created_at
+
+
+def test_the_api_answers_the_same_for_every_compound_of_the_source_data(
+    client, monkeypatch
+):
+    from rest_framework.generics import GenericAPIView
+
+    from estates.api.views import EstateViewSet
+
+    call_command("load_source_data", verbosity=0)
+    paths = [
+        f"/api/v1/estates/{slug}/{query}"
+        for slug in Estate.objects.order_by("pk").values_list("slug", flat=True)
+        for query in ("", "?lang=en")
+    ]
+    fast = {path: client.get(path) for path in paths}
+    monkeypatch.setattr(EstateViewSet, "get_object", GenericAPIView.get_object)
+    for path in paths:
+        slow = client.get(path)
+        assert fast[path].status_code == slow.status_code == 200, path
+        assert fast[path].json() == slow.json(), path
+    assert client.get("/api/v1/estates/no-such-compound/").status_code == 404
