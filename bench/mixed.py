@@ -76,6 +76,8 @@ MIX = {
     "home": 0.04,
     "lane": 0.04,  # the lane list or a lane's page
 }
+PROGRAMME_COMPOUNDS_SHARE = 0.3  # of programme visits, its list of compounds
+LANE_LIST_SHARE = 0.3  # of lane visits, the list of lanes
 ENGLISH_SHARE = 0.3
 ELDER_SHARE = 0.1
 ELDER_COOKIE = "elder_mode=1"
@@ -245,12 +247,11 @@ def visits(rng: random.Random, count: int, population: Population) -> list[str]:
         elif kind == "search":
             path = f"/estates/?q={urllib.parse.quote(draws[kind].draw(rng))}"
         elif kind == "programme":
-            tail = "compounds/" if rng.random() < 0.3 else ""
+            tail = "compounds/" if rng.random() < PROGRAMME_COMPOUNDS_SHARE else ""
             path = f"/programmes/{draws[kind].draw(rng)}/{tail}"
         elif kind == "lane":
-            path = (
-                "/lanes/" if rng.random() < 0.3 else f"/lanes/{draws[kind].draw(rng)}/"
-            )
+            lane = draws[kind].draw(rng)
+            path = "/lanes/" if rng.random() < LANE_LIST_SHARE else f"/lanes/{lane}/"
         else:
             path = "/"
         if rng.random() < ENGLISH_SHARE:
