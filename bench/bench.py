@@ -15,6 +15,15 @@ query count, and mounts the framework-floor view), then measures, in one run:
   server: a minimal Django view (one query, a one-line template; the floor)
   and a static file served by WhiteNoise (the ceiling); then, with the page
   cache on, the cached estate and home pages against the ceiling again;
+- the mixed run (issue 17, item 3; ``bench/mixed.py``), on a server with the
+  page cache on: anonymous visits spread over every compound by a Zipf law,
+  with searches, programme pages, home and lanes among them, in both languages
+  and some in elder mode, while a clerk saves one compound a second and
+  residents send one feedback a second. It reports throughput against the
+  floor measured on that server just before, p50/p95, the page cache's hit
+  ratio, whether every edit showed on the next request for its page, and the
+  feedback accepted (``--no-mixed`` leaves it out, ``--mixed-only`` runs it
+  alone);
 - gunicorn workers' resident memory after the load, and whether another equal
   load made it grow;
 - the staff pages a clerk works in (a compound's change page with its full
@@ -51,6 +60,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import import_bench  # bench/import_bench.py, beside this script
+import mixed  # bench/mixed.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -825,6 +835,127 @@ def measure_staff(env: dict, port: int, targets: dict, args) -> list[Row]:
     return rows
 
 
+def measure_mixed(env: dict, port: int, url: str, args, floor_before=None) -> list[Row]:
+    """The mixed run (bench/mixed.py) on a server of its own with the page
+    cache on, against the floor measured on that server just before."""
+    if "REDIS_URL" not in env:
+        return [
+            Row(
+                "mixed traffic",
+                "not measured: Redis is not answering",
+                f"≥ {FLOOR_RATIO} × floor",
+                "",
+                "the clerk's edits reach the workers through Redis",
+            )
+        ]
+    log("Mixed run: page cache on, a clerk and residents writing")
+    # One address sends a feedback a second: the production limit (5 in 10
+    # minutes per address) would refuse all but the first. This server only.
+    env = {**env, "FEEDBACK_RATE_LIMIT": "1000000000"}
+    with Server(env, port, page_cache=True):
+        floor = wrk(port, "/bench/floor/", args.seconds, args.connections)
+        m = mixed.measure(
+            env,
+            port,
+            url,
+            args.mixed_seconds,
+            args.mixed_warm_up,
+            args.connections,
+            log,
+        )
+    return mixed_rows(m, floor, floor_before)
+
+
+def mixed_rows(m: dict, floor: float, floor_before: float | None) -> list[Row]:
+    ratio = m["rps"] / floor
+    errors = m["failed"] + m["timeouts"] + m["socket_errors"]
+    total = m["hits"] + m["misses"] + m["uncached"]
+    mix = ", ".join(
+        f"{kind} {count / max(m['lines'], 1):.0%}" for kind, count in m["mix"].items()
+    )
+    notes = [
+        f"{m['compounds']:,} compounds by a Zipf law (s = {mixed.ZIPF_S}); {mix}; "
+        f"English {m['english'] / max(m['lines'], 1):.0%}, elder mode "
+        f"{m['elder'] / max(m['lines'], 1):.0%}; after a "
+        f"{m['warm_up']['seconds']:.0f} s warm-up of {m['warm_up']['requests']} "
+        "requests"
+    ]
+    if floor_before:
+        notes.append(
+            f"{m['rps'] / floor_before:.2f} × the floor without the page cache "
+            f"({floor_before:.0f} req/s)"
+        )
+    if errors:
+        notes.append(
+            f"{m['failed']} answers ≥ 400, {m['timeouts']} timeouts, "
+            f"{m['socket_errors']} socket errors"
+        )
+    if m["sent"] > m["lines"]:
+        notes.append("wrk came round to the start of its list: hits overstated")
+    missed = m["edits_made"] - m["edits_seen"]
+    edit_notes = [
+        "description changed in both languages through the ORM in a process "
+        "with the server's settings; checked by a GET of the page in Chinese "
+        f"and English after each save; {m['descriptions_restored']} compounds "
+        "put back afterwards"
+    ]
+    if missed:
+        edit_notes.append(
+            f"{missed} not shown at once: {json.dumps(m['edits_missed'][:3])}"
+        )
+    if m["edits_not_saved"]:
+        edit_notes.append(
+            f"{m['edits_not_saved']} not saved: {'; '.join(m['edit_errors'])}"
+        )
+    statuses = ", ".join(
+        f"{count} × HTTP {status}"
+        for status, count in sorted(m["feedback_statuses"].items())
+    )
+    return [
+        Row(
+            "mixed traffic throughput (page cache on, writes running)",
+            f"{m['rps']:.0f} req/s = {ratio:.2f} × floor ({floor:.0f} req/s); "
+            f"p50 {m['p50_ms']} ms, p95 {m['p95_ms']} ms",
+            f"≥ {FLOOR_RATIO} × floor, no errors",
+            verdict(ratio >= FLOOR_RATIO and not errors),
+            "; ".join(notes),
+            {**m, "floor_rps": floor, "floor_without_cache_rps": floor_before},
+        ),
+        Row(
+            "mixed traffic: page cache hit ratio",
+            f"{m['hits'] / max(total, 1):.0%} of requests "
+            f"({m['hits'] / max(m['hits'] + m['misses'], 1):.0%} of cacheable "
+            f"ones): {m['hits']} hits, {m['misses']} misses, {m['uncached']} "
+            "not cacheable",
+            "for information",
+            "",
+            "counted by wrk from each answer's X-Page-Cache header; searches "
+            "(a query string) are never stored",
+        ),
+        Row(
+            "mixed traffic: a clerk's edits shown on the next request",
+            f"{m['edits_seen']} of {m['edits_made']} edits seen in both languages",
+            "every edit, one a second",
+            verdict(
+                m["edits_made"] > 0
+                and m["edits_seen"] == m["edits_made"]
+                and not m["edits_not_saved"]
+            ),
+            "; ".join(edit_notes),
+        ),
+        Row(
+            "mixed traffic: residents' feedback accepted",
+            f"{m['feedback_accepted']} of {m['feedback_sent']} accepted ({statuses})",
+            "every feedback, one a second",
+            verdict(
+                m["feedback_sent"] > 0 and m["feedback_accepted"] == m["feedback_sent"]
+            ),
+            "the form page, then a POST of it with its CSRF token; "
+            f"{m['feedback_deleted']} deleted afterwards",
+        ),
+    ]
+
+
 def run(args) -> list[Row]:
     db_name = "portal_bench_smoke" if args.smoke else "portal_bench"
     url = (
@@ -879,6 +1010,13 @@ def run(args) -> list[Row]:
                 log(f"  {endpoint.name}")
                 m = latency(port, endpoint.path, args.requests, args.budget)
                 rows.append(endpoint_row(endpoint, m))
+        shutil.rmtree(static_root, ignore_errors=True)
+        args.dataset = {"estates": estates, "database": db_name, "targets": targets}
+        return rows
+
+    if args.mixed_only:
+        log("The mixed run only")
+        rows += measure_mixed(env, port, url, args)
         shutil.rmtree(static_root, ignore_errors=True)
         args.dataset = {"estates": estates, "database": db_name, "targets": targets}
         return rows
@@ -959,6 +1097,9 @@ def run(args) -> list[Row]:
                 {"rps": rps, "ceiling_rps": ceiling2},
             )
         )
+
+    if not args.no_mixed:
+        rows += measure_mixed(env, port, url, args, floor_before=floor)
 
     peak = max(memory_again["peak_mb"])
     growth = max(
@@ -1067,6 +1208,18 @@ def main() -> None:
         action="store_true",
         help="measure only the public pages and API answers (time, queries, size)",
     )
+    parser.add_argument(
+        "--mixed-only",
+        action="store_true",
+        help="only the mixed run (traffic with a clerk and residents writing)",
+    )
+    parser.add_argument(
+        "--no-mixed", action="store_true", help="leave the mixed run out"
+    )
+    parser.add_argument("--mixed-seconds", type=int, help="the mixed run's load")
+    parser.add_argument(
+        "--mixed-warm-up", type=int, help="seconds of load before the mixed run"
+    )
     parser.add_argument("--estates", type=int)
     parser.add_argument("--requests", type=int)
     parser.add_argument("--csv-requests", type=int)
@@ -1083,6 +1236,8 @@ def main() -> None:
             "csv_requests": 3,
             "seconds": 3,
             "budget": 10,
+            "mixed_seconds": 10,
+            "mixed_warm_up": 5,
         }
         if args.smoke
         else {
@@ -1091,6 +1246,10 @@ def main() -> None:
             "csv_requests": 3,
             "seconds": 10,
             "budget": 30,
+            "mixed_seconds": 60,
+            # At 250,000 compounds the hit ratio, and so the throughput, grow
+            # with the warm-up (BENCHMARKS.md, "Mixed run").
+            "mixed_warm_up": 120,
         }
     )
     for key, value in defaults.items():
@@ -1109,6 +1268,7 @@ def main() -> None:
         + ("-smoke" if args.smoke else "")
         + ("-staff" if args.staff_only else "")
         + ("-pages" if args.pages_only else "")
+        + ("-mixed" if args.mixed_only else "")
     )
     (RESULTS / f"{stem}.md").write_text(markdown(rows, args))
     (RESULTS / f"{stem}.json").write_text(
