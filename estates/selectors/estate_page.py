@@ -45,10 +45,11 @@ from .estates import (
     _reverse_model,
 )
 
-# A step and its template as the timeline shows them; not the times of their
-# rows nor the template's documents (a step's timestamps, read from text,
-# took a fifth of the steps' query).
-_STEP_FIELDS = attnames(Step, exclude=("created_at", "updated_at"))
+# A step and its template as the timeline shows them; not when the step was
+# created, nor the template's timestamps and documents (timestamps, read from
+# text, took a fifth of the steps' query). A step's updated_at stays: the API
+# answer's Last-Modified is the latest of what it shows.
+_STEP_FIELDS = attnames(Step, exclude=("created_at",))
 _TEMPLATE_FIELDS = attnames(
     StepTemplate, only=("id", "procedure", "stage", "number", "name_zh_hans", "name_en")
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
@@ -59,10 +61,16 @@ class BilingualFieldsMixin:
     latest ``updated_at`` of what it shows, for the answer's Last-Modified."""
 
     def get_fields(self):
-        fields = super().get_fields()
-        if any(isinstance(f, TranslatedField) for f in fields.values()):
-            fields["fallback"] = FallbackField()
-        return fields
+        # Built once per serializer class, then copied for each use: a model
+        # serializer looks its model's fields up again for every answer, and
+        # a compound's answer nests seven of them (issue 17: a fast miss).
+        built = type(self).__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()
+            if any(isinstance(f, TranslatedField) for f in built.values()):
+                built["fallback"] = FallbackField()
+            type(self)._built_fields = built
+        return copy.deepcopy(built)
 
     def to_representation(self, instance):
         deferred = getattr(instance, "get_deferred_fields", set)()

@@ -138,4 +138,6 @@ def test_the_api_answers_the_same_for_every_compound_of_the_source_data(
         slow = client.get(path)
         assert fast[path].status_code == slow.status_code == 200, path
         assert fast[path].json() == slow.json(), path
+        assert fast[path]["Last-Modified"] == slow["Last-Modified"], path
+        assert fast[path]["ETag"] == slow["ETag"], path
     assert client.get("/api/v1/estates/no-such-compound/").status_code == 404
