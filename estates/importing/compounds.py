@@ -106,6 +106,29 @@ def _slugs_from(bases: list[str]) -> Iterator[str]:
         yield from Estate.objects.filter(prefixes).values_list("slug", flat=True)
 
 
+def _ids_of_pairs(pairs: set[tuple[int, str]]) -> list[int]:
+    """On PostgreSQL, the ids of the compounds with exactly these (community
+    id, Chinese name) pairs: the pairs as two arrays, each looked up in the
+    (community, name) index. The two lists of names and communities found,
+    as the file went on, the compounds the file had already written under its
+    names in other communities of each chunk: the apply of 250,000 rows spent
+    28 s there against 13 s in its preview (issue 17)."""
+    ordered = sorted(pairs)
+    quote = connection.ops.quote_name
+    meta = Estate._meta
+    table = quote(meta.db_table)
+    community = quote(meta.get_field("community").column)
+    name = quote(meta.get_field("name_zh_hans").column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT e.{quote(meta.pk.column)} "
+            "FROM unnest(%s::bigint[], %s::text[]) AS p(community, name) "
+            f"JOIN {table} e ON e.{community} = p.community AND e.{name} = p.name",
+            [[pk for pk, _n in ordered], [n for _pk, n in ordered]],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 class _Community(NamedTuple):
     pk: int
     subdistrict_id: int | None
@@ -333,25 +356,31 @@ class EstateImporter(Importer):
 
     def _existing(self, pairs: set[tuple[int, str]]) -> dict[tuple, list[Estate]]:
         """The compounds in scope by (community id, Chinese name), for these
-        pairs only. Names and communities are looked up as two lists (what
-        their indexes serve), which also finds a name of the chunk in
-        another community of the chunk: only ids are read for those, and only
-        the compounds of the pairs are loaded (issue 7: a file of 250,000
-        compounds over 400 communities loaded a million, a third of its
-        apply's time, as each chunk met the names of the chunks before)."""
+        pairs only. On PostgreSQL the pairs are looked up as such
+        (:func:`_ids_of_pairs`); elsewhere names and communities are looked up
+        as two lists (what their indexes serve), which also finds a name of
+        the chunk in another community of the chunk: only ids are read for
+        those, and only the compounds of the pairs are loaded (issue 7: a
+        file of 250,000 compounds over 400 communities loaded a million, a
+        third of its apply's time, as each chunk met the names of the chunks
+        before)."""
         if not pairs:
             return {}
-        candidates = self.queryset.filter(
-            community_id__in={pk for pk, _name in pairs},
-            name_zh_hans__in={name for _pk, name in pairs},
-        ).order_by()
-        ids = [
-            pk
-            for pk, community_id, name in candidates.values_list(
-                "pk", "community_id", "name_zh_hans"
-            )
-            if (community_id, name) in pairs
-        ]
+        if connection.vendor == "postgresql":
+            ids = _ids_of_pairs(pairs)
+        else:
+            candidates = self.queryset.filter(
+                community_id__in={pk for pk, _name in pairs},
+                name_zh_hans__in={name for _pk, name in pairs},
+            ).order_by()
+            ids = [
+                pk
+                for pk, community_id, name in candidates.values_list(
+                    "pk", "community_id", "name_zh_hans"
+                )
+                if (community_id, name) in pairs
+            ]
+        # Loaded through the scope: a compound out of it stays unknown.
         existing = defaultdict(list)
         for start in range(0, len(ids), IDS_PER_QUERY):
             batch = ids[start : start + IDS_PER_QUERY]
