@@ -25,6 +25,14 @@ UNIT_SUFFIX = re.compile(
 )
 
 
+# Patterns compiled once: a large file parses hundreds of thousands of cells.
+_SEPARATORS = re.compile(r"[,\s]")
+_SPACE = re.compile(r"\s")
+_DIGITS = re.compile(r"\d+")
+_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
+_YEAR = re.compile(r"\d{4}年?")
+
+
 class CellError(ValueError):
     pass
 
@@ -34,14 +42,14 @@ def is_empty(text: str) -> bool:
 
 
 def _number_text(text: str) -> str:
-    return UNIT_SUFFIX.sub("", re.sub(r"[,\s]", "", text))
+    return UNIT_SUFFIX.sub("", _SEPARATORS.sub("", text))
 
 
 def integer(text: str) -> int | None:
     if is_empty(text):
         return None
     cleaned = _number_text(text)
-    if not re.fullmatch(r"\d+", cleaned):
+    if not _DIGITS.fullmatch(cleaned):
         raise CellError(_("“%(value)s” is not a whole number.") % {"value": text})
     return int(cleaned)
 
@@ -50,7 +58,7 @@ def decimal_number(text: str) -> Decimal | None:
     if is_empty(text):
         return None
     cleaned = _number_text(text)
-    if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
+    if not _DECIMAL.fullmatch(cleaned):
         raise CellError(_("“%(value)s” is not a number.") % {"value": text})
     try:
         return Decimal(cleaned)
@@ -68,8 +76,8 @@ def year(text: str) -> int | None:
     "2019年5月"); an impossible date is refused."""
     if is_empty(text):
         return None
-    cleaned = re.sub(r"\s", "", text)
-    if re.fullmatch(r"\d{4}年?", cleaned):
+    cleaned = _SPACE.sub("", text)
+    if _YEAR.fullmatch(cleaned):
         return int(cleaned[:4])
     match = _DATE.fullmatch(cleaned)
     if match:

@@ -58,8 +58,15 @@ def normalize_text(value: str) -> str:
     https://unicode.org/reports/tr15/#Norm_Forms
     """
     text = unicodedata.normalize("NFKC", value)
+    if not _UNTIDY.search(text) and text[:1] != " " and text[-1:] != " ":
+        return text  # most cells: nothing to trim or fold
     lines = (re.sub(r"\s+", " ", line).strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)
+
+
+# Whitespace other than a single space: what normalize_text has to tidy (every
+# character that ends a line is whitespace too).
+_UNTIDY = re.compile(r"[^\S ]| {2}")
 
 
 def cell_text(value: object) -> str:
@@ -81,9 +88,12 @@ def cell_text(value: object) -> str:
 
 def header_key(text: str) -> str:
     """A header reduced for matching: "改造面积（㎡）*" → "改造面积"."""
-    text = normalize_text(text).lower()
-    text = re.sub(r"\(.*?\)|\[.*?\]", "", text)
-    return re.sub(r"[\s*:_\-/]", "", text)
+    text = _BRACKETED.sub("", normalize_text(text).lower())
+    return _HEADER_MARKS.sub("", text)
+
+
+_BRACKETED = re.compile(r"\(.*?\)|\[.*?\]")
+_HEADER_MARKS = re.compile(r"[\s*:_\-/]")
 
 
 @dataclass

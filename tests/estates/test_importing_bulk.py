@@ -405,6 +405,25 @@ def test_a_negative_area_is_rejected_without_a_query_per_row(
     assert row.reasons == ["This figure cannot be negative."]
 
 
+def test_a_new_compound_is_checked_by_the_model_on_every_value_it_is_given(
+    community,
+):
+    # The name is set from its cell apart from the other values; the year goes
+    # through the field's validators, not only the cell's parser.
+    rows = [
+        ["小区名称", "所属社区", "建成年份"],
+        ["测" * 121, "测试东社区", "1990"],
+        ["测试苑", "测试东社区", "1850"],
+    ]
+    with translation.override("en"):
+        preview = importer().preview(csv_bytes(rows), "register.csv")
+
+    assert [(row.number, row.reasons) for row in preview.rejected] == [
+        (2, ["name: Ensure this value has at most 120 characters (it has 121)."]),
+        (3, ["year built: Ensure this value is greater than or equal to 1900."]),
+    ]
+
+
 def test_the_admin_preview_of_a_big_file_says_what_it_leaves_out(
     admin_client, community, monkeypatch
 ):
