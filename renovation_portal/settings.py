@@ -147,7 +147,8 @@ TEMPLATES = [
     # issue 17, item 2). Views that use it say template_engine = "jinja2".
     {
         "NAME": "jinja2",
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        # Each template compiled once per language (sitewide/jinja.py).
+        "BACKEND": "sitewide.jinja.PerLanguageJinja2",
         "DIRS": [BASE_DIR / "jinja_templates"],
         "APP_DIRS": False,
         "OPTIONS": {

@@ -62,7 +62,11 @@ def warm_up() -> dict:
                 reverse("home")
             done["languages"] += 1
         for engine, name in site_templates():
-            engines[engine].get_template(name)
+            # In each language: Jinja2 compiles a template once per language
+            # (sitewide.jinja.PerLanguageJinja2).
+            for code, _name in settings.LANGUAGES:
+                with translation.override(code):
+                    engines[engine].get_template(name)
             done["templates"] += 1
     except Exception:  # a warm-up is an optimisation, never a reason to fail
         logger.warning("Warming up the worker stopped early", exc_info=True)

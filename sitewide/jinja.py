@@ -22,20 +22,32 @@ from __future__ import annotations
 
 import functools
 
+import jinja2
 from django.conf import settings
-from django.template import defaultfilters
+from django.template import TemplateDoesNotExist, TemplateSyntaxError, defaultfilters
+from django.template.backends.jinja2 import Jinja2, Template, get_exception_info
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse, translate_url
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone_name, template_localtime
 from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment, pass_context
+from jinja2.ext import Extension
+from jinja2.lexer import (
+    TOKEN_LPAREN,
+    TOKEN_NAME,
+    TOKEN_PIPE,
+    TOKEN_RPAREN,
+    TOKEN_STRING,
+    Token,
+)
 from markupsafe import Markup
 
 from estates.templatetags.estate_tags import estate_stage, feedback_url, tel_href
 from governance.templatetags.survey_tags import estate_satisfaction
-from renovation_portal.templatetags.portal import choice, figure, tr, without
+from renovation_portal.templatetags.portal import choice, figure, tr, tr_in, without
 
 # (language, text) → its translation. The texts are the templates' own, so
 # this holds a few hundred; catalogues change only with a new process.
@@ -131,3 +143,88 @@ def environment(**options) -> Environment:
         capfirst=defaultfilters.capfirst,
     )
     return env
+
+
+# ------------------------------------------------------------------------------
+# One compiled copy of each template per language
+# ------------------------------------------------------------------------------
+# ``_("literal")`` as the lexer gives it: the tokens a translation replaces.
+_LITERAL_CALL = ((TOKEN_NAME, "_"), (TOKEN_LPAREN, None), (TOKEN_STRING, None))
+
+
+def _starts_literal_call(tokens: list[Token]) -> bool:
+    pattern = (*_LITERAL_CALL, (TOKEN_RPAREN, None))
+    return all(
+        token.type == kind and (value is None or token.value == value)
+        for token, (kind, value) in zip(tokens, pattern, strict=False)
+    )
+
+
+def _translated_at_compile_time(message: str, language: str) -> str:
+    with translation.override(language):
+        return gettext(message)
+
+
+class CompiledTranslations(Extension):
+    """Writes ``_("literal")`` as its translation when the template is
+    compiled for one language (``environment.compiled_language``).
+
+    A compound's page has about a hundred such texts; looked up at render
+    time, each went through Jinja2's context call, Django's ``gettext`` and
+    the active language (a thread-local), a tenth of the page's time. Written
+    in at compile time, they join the template's static text. The result is
+    the same as ``_gettext`` gives: the translation, marked safe (``|safe``),
+    so that ``|format`` escapes only the values put into it. A call with
+    anything but one literal (``_(name)``) is left to render time."""
+
+    def filter_stream(self, stream):
+        language = getattr(self.environment, "compiled_language", None)
+        if language is None:
+            yield from stream
+            return
+        pending: list[Token] = []
+        for token in stream:
+            pending.append(token)
+            while pending and not _starts_literal_call(pending):
+                yield pending.pop(0)
+            if len(pending) == len(_LITERAL_CALL) + 1:
+                line = pending[0].lineno
+                text = _translated_at_compile_time(pending[2].value, language)
+                yield Token(line, TOKEN_LPAREN, "(")
+                yield Token(line, TOKEN_STRING, text)
+                yield Token(line, TOKEN_PIPE, "|")
+                yield Token(line, TOKEN_NAME, "safe")
+                yield Token(line, TOKEN_RPAREN, ")")
+                pending = []
+        yield from pending
+
+
+class PerLanguageJinja2(Jinja2):
+    """Django's Jinja2 engine, with each template compiled once per language
+    of ``settings.LANGUAGES`` (:class:`CompiledTranslations`), chosen by the
+    active language when a view asks for it. Any other language, and
+    templates made from a string, use the engine's own environment, which
+    translates at render time."""
+
+    def __init__(self, params):
+        super().__init__(params)
+        self.environments = {}
+        for code, _name in settings.LANGUAGES:
+            overlay = self.env.overlay(extensions=[CompiledTranslations])
+            overlay.compiled_language = code
+            # Its own globals: helpers that know the language already.
+            overlay.globals = {**self.env.globals, "tr": tr_in(code)}
+            self.environments[code] = overlay
+
+    def environment_for(self, language: str | None = None) -> Environment:
+        return self.environments.get(language or get_language(), self.env)
+
+    def get_template(self, template_name):
+        try:
+            return Template(self.environment_for().get_template(template_name), self)
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateDoesNotExist(exc.name, backend=self) from exc
+        except jinja2.TemplateSyntaxError as exc:
+            new = TemplateSyntaxError(exc.args)
+            new.template_debug = get_exception_info(exc)
+            raise new from exc

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from translated_fields import to_attribute
 
 from renovation_portal.figures import is_chinese, number_text
 from renovation_portal.search import has_han
@@ -30,12 +31,45 @@ def tr(obj, name):
     """
     value = getattr(obj, name)
     if is_fallback(obj, name):
-        return format_html(
-            '<span lang="zh-Hans">{}</span> <small class="fallback">{}</small>',
-            value,
-            _("(in Chinese; not yet translated)"),
-        )
+        return _marked_fallback(value)
     return value
+
+
+def _marked_fallback(value):
+    return format_html(
+        '<span lang="zh-Hans">{}</span> <small class="fallback">{}</small>',
+        value,
+        _("(in Chinese; not yet translated)"),
+    )
+
+
+_NO_COLUMN = object()
+
+
+def tr_in(language: str):
+    """:func:`tr` for pages compiled for one ``language`` (sitewide/jinja.py):
+    the same answer, from the language's column and the Chinese one, without
+    asking for the active language three times a field (a compound's page
+    shows some fifty fields)."""
+    primary = language == PRIMARY_LANGUAGE
+    columns: dict[str, tuple[str, str]] = {}
+
+    def tr_(obj, name):
+        found = columns.get(name)
+        if found is None:
+            found = columns[name] = (
+                to_attribute(name, language),
+                to_attribute(name, PRIMARY_LANGUAGE),
+            )
+        value = getattr(obj, found[0], _NO_COLUMN)
+        if value is _NO_COLUMN:  # not a bilingual field: as tr() gives it
+            return tr(obj, name)
+        if value or primary:
+            return value
+        chinese = getattr(obj, found[1])
+        return _marked_fallback(chinese) if chinese else chinese
+
+    return tr_
 
 
 @register.filter
@@ -111,7 +145,8 @@ def jinja_include(name, **values):
     community, which a compound's page (Jinja2) also shows."""
     from django.template import engines
 
-    return mark_safe(engines["jinja2"].env.get_template(name).render(values))
+    environment = engines["jinja2"].environment_for()
+    return mark_safe(environment.get_template(name).render(values))
 
 
 @register.simple_tag(takes_context=True)
