@@ -1,8 +1,10 @@
 """What every page's layout needs: the main navigation and elder mode (the
 synthetic-data banner's flag comes from sitewide/context_processors.py)."""
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils.translation import gettext_lazy as _
+
+from renovation_portal.fixed_urls import fixed_url
 
 ELDER_MODE_COOKIE = "elder_mode"
 
@@ -23,7 +25,7 @@ def _navigation(path: str) -> list[dict]:
         # A URL configuration without the site's routes (a test's, say) still
         # renders its pages, with the links it has.
         try:
-            url = reverse(name)
+            url = fixed_url(name)
         except NoReverseMatch:
             continue
         if path == url:

@@ -27,7 +27,6 @@ from django.conf import settings
 from django.template import TemplateDoesNotExist, TemplateSyntaxError, defaultfilters
 from django.template.backends.jinja2 import Jinja2, Template, get_exception_info
 from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -47,6 +46,7 @@ from markupsafe import Markup
 
 from estates.templatetags.estate_tags import estate_stage, feedback_url, tel_href
 from governance.templatetags.survey_tags import estate_satisfaction
+from renovation_portal.fixed_urls import fixed_url, static_url
 from renovation_portal.templatetags.portal import choice, figure, tr, tr_in, without
 
 # (language, text) → its translation. The texts are the templates' own, so
@@ -97,6 +97,8 @@ def _at_render(function):
 
 
 def url(name: str, *args, **kwargs) -> str:
+    if not args and not kwargs:
+        return fixed_url(name)
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
@@ -124,7 +126,7 @@ def environment(**options) -> Environment:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=False)
     env.globals.update(
         url=url,
-        static=static,
+        static=static_url,
         alternate_urls=alternate_urls,
         get_language=get_language,
         tr=tr,
