@@ -141,3 +141,35 @@ def test_the_api_answers_the_same_for_every_compound_of_the_source_data(
         assert fast[path]["Last-Modified"] == slow["Last-Modified"], path
         assert fast[path]["ETag"] == slow["ETag"], path
     assert client.get("/api/v1/estates/no-such-compound/").status_code == 404
+
+
+def test_a_record_is_made_as_the_orm_makes_it(django_assert_num_queries):
+    estate = EstateFactory(description_zh_hans="一段说明")
+    photo = PhotoFactory(estate=estate, image="photos/made.jpg")
+    for model, obj in ((Estate, estate), (type(photo), photo)):
+        names = prepared.attnames(model, exclude=("created_at",))
+        row = model.objects.filter(pk=obj.pk).values_list(*names).get()
+        made = prepared.instances(model, names, [row])[0]
+        orm = model.from_db("default", names, row)
+
+        assert {k: v for k, v in made.__dict__.items() if k != "_state"} == {
+            k: v for k, v in orm.__dict__.items() if k != "_state"
+        }
+        assert (made._state.adding, made._state.db) == (False, "default")
+        assert made.get_deferred_fields() == orm.get_deferred_fields() == {"created_at"}
+        # A field left out is read on access, as the ORM's deferred fields are.
+        with django_assert_num_queries(1):
+            assert made.created_at == obj.created_at
+    # post_init was sent: the file clean-up remembers the photo's files.
+    assert made._stored_files["image"] == photo.image.name != ""
+
+
+def test_a_record_made_while_a_page_renders_tags_it():
+    from renovation_portal import page_cache
+
+    estate = EstateFactory()
+    names = prepared.attnames(Estate)
+    row = Estate.objects.filter(pk=estate.pk).values_list(*names).get()
+    with page_cache.collecting() as tags:
+        prepared.record(Estate, names, row)
+    assert page_cache.record_tag(estate) in tags
