@@ -145,6 +145,11 @@ class Community(Place):
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="community_slug_unique")
         ]
+        # A page of the API's list (by name, then id) read from the index, not
+        # sorted out of every community in the country (issue 17, item 4).
+        indexes = [
+            models.Index(fields=["name_zh_hans", "id"], name="community_by_name")
+        ]
 
     def get_absolute_url(self):
         return reverse("estates:community-detail", kwargs={"slug": self.slug})

@@ -58,6 +58,13 @@ class Council(SlugFromNameMixin, TimeStampedModel):
         verbose_name = _("residents' council")
         verbose_name_plural = _("residents' councils")
         ordering = ["level", "name_zh_hans"]
+        # A page of the API's list (this order, then id) read from the index,
+        # not sorted out of every council in the country (issue 17, item 4).
+        indexes = [
+            models.Index(
+                fields=["level", "name_zh_hans", "id"], name="council_by_level"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(level=CouncilLevel.COMMUNITY)

@@ -22,6 +22,7 @@ from estates.selectors import programmes as programme_selectors
 from estates.selectors.programmes import programme_from_request
 from governance.models import Council, Organisation
 from lanes.models import Lane
+from renovation_portal import page_cache
 from renovation_portal.api.languages import TranslatedField
 from renovation_portal.api.viewsets import PortalViewMixin
 from renovation_portal.counting import count_each
@@ -61,7 +62,11 @@ def record_counts(programme: Programme | None = None) -> dict:
     """The register's counts, everywhere or within one programme (its named
     compounds, and the other records of its area)."""
     if programme is None:
-        by_stage = estate_selectors.estate_stage_counts()
+        # Counted over every compound in the country: kept once per change,
+        # the same figure the home page shows (page_cache.per_generation).
+        by_stage = page_cache.per_generation(
+            "estate-stage-counts", estate_selectors.estate_stage_counts
+        )
         area = Q()
     else:
         by_stage = programme_selectors.programme_stage_counts(programme=programme)

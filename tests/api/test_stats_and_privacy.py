@@ -67,6 +67,32 @@ def test_stats_counts_the_records_of_every_programme(client, source_data):
     assert records["estates"] == Estate.objects.count() > 3
 
 
+def test_stats_counts_every_compound_once_per_change(
+    client, settings, django_assert_num_queries
+):
+    """The counts over every compound in the country are kept between
+    changes (page_cache.per_generation, as the home page's), and a clerk's
+    change shows in the next answer."""
+    from estates.models import Stage
+
+    settings.PAGE_CACHE_SECONDS = 600
+    estate = EstateFactory(stage=Stage.CONSTRUCTION)
+    EstateFactory(stage=None)
+    first = client.get("/api/v1/stats/").json()["records"]["estates_by_stage"]
+    assert first[Stage.CONSTRUCTION] == 1
+    assert first["unknown"] == 1
+
+    with django_assert_num_queries(1):  # the other registers, in one query
+        again = client.get("/api/v1/stats/").json()["records"]["estates_by_stage"]
+    assert again == first
+
+    estate.stage = Stage.ACCEPTANCE
+    estate.save()
+    after = client.get("/api/v1/stats/").json()["records"]["estates_by_stage"]
+    assert after[Stage.CONSTRUCTION] == 0
+    assert after[Stage.ACCEPTANCE] == first[Stage.ACCEPTANCE] + 1
+
+
 def test_meetings_never_show_minutes_or_attendees(client):
     meeting = MeetingFactory(
         minutes_zh_hans="内部纪要", follow_ups_zh_hans="内部跟进", attendees_count=12

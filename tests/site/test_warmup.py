@@ -33,7 +33,7 @@ def test_warm_up_compiles_every_site_template_in_both_languages_and_freezes():
     assert done["templates"] == len(names)
     # Jinja2's templates are compiled once per language, before any visitor.
     for environment in engines["jinja2"].environments.values():
-        compiled = {key[1] for key in environment.cache.keys()}
+        compiled = {key[1] for key in environment.cache}
         assert "estates/estate_detail.html" in compiled
     # Frozen (the count is not compared: a frozen object freed since lowers it).
     assert done["frozen"] > 0
