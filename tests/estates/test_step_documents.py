@@ -1,6 +1,7 @@
 """Step documents: checked by content, size-limited, stored under random names
 (issue 6, item 4)."""
 
+import functools
 import io
 import zipfile
 from pathlib import Path
@@ -18,7 +19,10 @@ from tests.site.test_admin import form_data, speaking
 pytestmark = pytest.mark.django_db
 
 
+@functools.cache
 def real_pdf() -> bytes:
+    # Made once: Pillow writes the time of day into a PDF, so two made a
+    # second apart differ.
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), "white").save(buffer, format="PDF")
     return buffer.getvalue()
