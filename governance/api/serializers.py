@@ -146,7 +146,10 @@ class OrganisationDetailSerializer(OrganisationListSerializer):
 # Resident feedback (issue 5): created by anyone, read back by reference only,
 # never with the resident's text, photos, name or phone, nor internal notes.
 # ------------------------------------------------------------------------------
-class FeedbackCreateInput(serializers.Serializer):
+@extend_schema_serializer(component_name="FeedbackCreateJson")
+class FeedbackCreateJsonInput(serializers.Serializer):
+    """Feedback sent as JSON: no photos (a file cannot travel in JSON)."""
+
     estate = SlugRelatedField(
         slug_field="slug",
         queryset=Estate.objects.only("pk", "slug"),
@@ -176,25 +179,12 @@ class FeedbackCreateInput(serializers.Serializer):
         default=False,
         help_text="Required (true) when a name or phone number is given.",
     )
-    photos = serializers.ListField(
-        child=serializers.FileField(),
-        required=False,
-        default=list,
-        max_length=MAX_PHOTOS,
-        help_text="Up to 3 JPEG, PNG or WebP photos (multipart only).",
-    )
 
     def validate_phone(self, value):
         try:
             return normalize_phone(value)
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages) from None
-
-    def validate_photos(self, value):
-        try:
-            return feedback_clean_photos(photos=value)
-        except ImageRejected as error:
-            raise serializers.ValidationError(str(error), code=error.code) from None
 
     def validate(self, attrs):
         if (attrs.get("name") or attrs.get("phone")) and not attrs.get("consent"):
@@ -208,6 +198,26 @@ class FeedbackCreateInput(serializers.Serializer):
                 }
             )
         return attrs
+
+
+@extend_schema_serializer(component_name="FeedbackCreateMultipart")
+class FeedbackCreateInput(FeedbackCreateJsonInput):
+    """Feedback sent as multipart form data, with up to three photos; the API
+    checks either kind of request with this one."""
+
+    photos = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        max_length=MAX_PHOTOS,
+        help_text="Up to 3 JPEG, PNG or WebP photos (multipart only).",
+    )
+
+    def validate_photos(self, value):
+        try:
+            return feedback_clean_photos(photos=value)
+        except ImageRejected as error:
+            raise serializers.ValidationError(str(error), code=error.code) from None
 
 
 class FeedbackStatusChangeSerializer(serializers.ModelSerializer):

@@ -130,7 +130,7 @@ class FeedbackCreateApi(PortalViewMixin, GenericAPIView):
             "address (429 past the limit)."
         ),
         request={
-            "application/json": serializers.FeedbackCreateInput,
+            "application/json": serializers.FeedbackCreateJsonInput,
             "multipart/form-data": serializers.FeedbackCreateInput,
         },
         responses={
