@@ -35,6 +35,8 @@ from governance.validators import normalize_phone
 from renovation_portal.api.languages import TranslatedField
 from renovation_portal.api.serializers import (
     BilingualSerializer,
+    BooleanField,
+    CharField,
     ChoiceField,
     NamedReference,
     SlugRelatedField,
@@ -162,11 +164,9 @@ class FeedbackCreateJsonInput(serializers.Serializer):
         },
     )
     category = ChoiceField(choices=FeedbackCategory.choices)
-    text = serializers.CharField(min_length=2, max_length=TEXT_MAX_LENGTH)
-    name = serializers.CharField(
-        max_length=50, required=False, allow_blank=True, default=""
-    )
-    phone = serializers.CharField(
+    text = CharField(min_length=2, max_length=TEXT_MAX_LENGTH)
+    name = CharField(max_length=50, required=False, allow_blank=True, default="")
+    phone = CharField(
         max_length=30,
         required=False,
         allow_blank=True,
@@ -174,7 +174,7 @@ class FeedbackCreateJsonInput(serializers.Serializer):
         help_text="Mainland mobile or landline with area code; full-width digits "
         "are accepted.",
     )
-    consent = serializers.BooleanField(
+    consent = BooleanField(
         required=False,
         default=False,
         help_text="Required (true) when a name or phone number is given.",

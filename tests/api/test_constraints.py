@@ -167,3 +167,36 @@ def test_feedback_with_an_empty_estate_is_refused_as_the_schema_says(client):
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert list(response.json()["errors"]) == ["estate"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("consent", 0), ("consent", "yes"), ("text", 12345), ("name", 7)],
+)
+def test_feedback_field_of_another_json_type_is_400(client, field, value):
+    estate = EstateFactory()
+    body = {"estate": estate.slug, "category": "roads", "text": "路灯坏了"}
+
+    response = client.post(
+        "/api/v1/feedback/", {**body, field: value}, content_type="application/json"
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert list(response.json()["errors"]) == [field]
+
+
+def test_feedback_consent_as_a_form_word_is_taken(client):
+    estate = EstateFactory()
+
+    response = client.post(
+        "/api/v1/feedback/",
+        {
+            "estate": estate.slug,
+            "category": "roads",
+            "text": "路灯坏了",
+            "phone": "13812345678",
+            "consent": "true",
+        },
+    )
+
+    assert response.status_code == HTTPStatus.CREATED

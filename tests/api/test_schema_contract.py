@@ -1,6 +1,8 @@
 """The schema states what the API enforces, from the same definitions, and
 links each answer to the records it names (issue 21)."""
 
+from http import HTTPStatus
+
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
@@ -131,3 +133,15 @@ def test_listed_compounds_link_to_sending_feedback(schema):
     assert links["v1_feedback_create"]["requestBody"] == {
         "estate": "$response.body#/results/0/slug"
     }
+
+
+def test_the_schemas_feedback_example_is_accepted(client, source_data, schema):
+    content = schema["paths"]["/api/v1/feedback/"]["post"]["requestBody"]["content"]
+    (example,) = content["application/json"]["examples"].values()
+
+    response = client.post(
+        "/api/v1/feedback/", example["value"], content_type="application/json"
+    )
+
+    assert response.status_code == HTTPStatus.CREATED
+    assert response.json()["estate"]["slug"] == example["value"]["estate"]
