@@ -62,6 +62,13 @@ BODY_ERRORS = {
     "415": "The body is neither JSON nor multipart form data.",
 }
 
+# Answered by gunicorn before Django reads the request, so neither in JSON nor
+# in the request's language: a page in both (renovation_portal/protocol_errors.py).
+PROTOCOL_ERRORS = {
+    "414": "The address is longer than the server reads (4 KB).",
+    "431": "The headers are larger than the server reads.",
+}
+
 CACHE_HEADERS = {
     "ETag": {
         "description": "A tag of this answer, for `If-None-Match`.",
@@ -101,6 +108,14 @@ def add_common_answers(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             for code, description in ERRORS.items():
                 responses.setdefault(code, _error(description))
+            for code, description in PROTOCOL_ERRORS.items():
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"text/html": {"schema": {"type": "string"}}},
+                    },
+                )
             if "requestBody" in operation:
                 for code, description in BODY_ERRORS.items():
                     responses.setdefault(code, _error(description))

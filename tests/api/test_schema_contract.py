@@ -145,3 +145,10 @@ def test_the_schemas_feedback_example_is_accepted(client, source_data, schema):
 
     assert response.status_code == HTTPStatus.CREATED
     assert response.json()["estate"]["slug"] == example["value"]["estate"]
+
+
+def test_answers_gunicorn_gives_before_django_are_documented(schema):
+    responses = schema["paths"]["/api/v1/estates/"]["get"]["responses"]
+
+    assert set(responses["414"]["content"]) == {"text/html"}
+    assert set(responses["431"]["content"]) == {"text/html"}
