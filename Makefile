@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test lint format messages messages-check migrations-check ci clean \
-	drill-load drill-faults drill-backup bench bench-smoke lighthouse
+	api-check drill-load drill-faults drill-backup bench bench-smoke lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,11 @@ messages-check: $(VENV)/.installed
 ## migrations-check: fail when models and migrations disagree
 migrations-check: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run
+
+## api-check: schemathesis, every phase and check, against a throw-away server of the
+## source data (or API_URL=http://127.0.0.1:8000, a running portal); cases per operation
+api-check: $(VENV)/.installed-test
+	$(PY) .ci/api_check.py $(API_URL)
 
 # The drills need the installed .venv, the local PostgreSQL (and Redis, when it
 # answers); see docs/operations.md. They are not part of CI.

@@ -535,6 +535,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request bodies get their own components, so an upload is a binary file
+    # there rather than the address an answer would give.
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -543,6 +546,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "renovation_portal.api.schema.add_common_answers",
+        "renovation_portal.api.schema.add_links",
     ],
     "ENUM_NAME_OVERRIDES": {
         "FacilityKindEnum": "estates.models.FacilityKind",

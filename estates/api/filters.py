@@ -19,10 +19,18 @@ from estates.models import (
     Stage,
 )
 from estates.selectors.programmes import programme_area_q
-from renovation_portal.api.filters import HasCoordinatesFilter, slug_filter, year_filter
+from renovation_portal.api.filters import (
+    BooleanFilter,
+    HasCoordinatesFilter,
+    IntegerFilter,
+    SlugFilter,
+    date_filters,
+    slug_filter,
+    year_filter,
+)
 
 
-class ProgrammeAreaFilter(django_filters.CharFilter):
+class ProgrammeAreaFilter(SlugFilter):
     """``?programme=<slug>``: records in the programme's area (the
     subdistricts it covers), reached through ``path``; an unknown programme
     matches nothing."""
@@ -30,7 +38,6 @@ class ProgrammeAreaFilter(django_filters.CharFilter):
     def __init__(self, path: str = "subdistrict", **kwargs):
         self.path = path
         kwargs.setdefault("label", _("Programme"))
-        kwargs.setdefault("max_length", 80)
         super().__init__(**kwargs)
 
     def filter(self, qs, value):
@@ -43,7 +50,7 @@ class ProgrammeAreaFilter(django_filters.CharFilter):
 
 
 class ProgrammeFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(
+    year = IntegerFilter(
         method="in_year",
         min_value=1949,
         max_value=2100,
@@ -66,33 +73,18 @@ class EstateFilter(django_filters.FilterSet):
     community = slug_filter("community", _("Community"))
     stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("Stage"))
     year = year_filter("renovation_year", _("Renovation year"))
-    built_after = django_filters.NumberFilter(
-        field_name="year_built",
-        lookup_expr="gte",
-        min_value=1900,
-        max_value=2100,
-        label=_("Built in or after"),
-    )
-    built_before = django_filters.NumberFilter(
-        field_name="year_built",
-        lookup_expr="lte",
-        min_value=1900,
-        max_value=2100,
-        label=_("Built in or before"),
-    )
+    built_after = year_filter("year_built", _("Built in or after"), "gte")
+    built_before = year_filter("year_built", _("Built in or before"), "lte")
     has_coordinates = HasCoordinatesFilter()
     property_company = slug_filter("property_company", _("Property company"))
     courtyard = slug_filter("courtyard", _("Merged courtyard"))
-    programme = django_filters.CharFilter(
+    programme = SlugFilter(
         field_name="memberships__programme__slug",
         label=_("Programme"),
-        max_length=80,
         distinct=True,
     )
     # The lanes app declares the relation; filtering by its name needs no import.
-    lane = django_filters.CharFilter(
-        field_name="lanes__slug", label=_("Lane"), max_length=80, distinct=True
-    )
+    lane = SlugFilter(field_name="lanes__slug", label=_("Lane"), distinct=True)
 
     class Meta:
         model = Estate
@@ -153,22 +145,27 @@ class NoticeFilter(django_filters.FilterSet):
     estate = slug_filter("estate", _("Compound"))
     community = slug_filter("estate__community", _("Community"))
     kind = django_filters.ChoiceFilter(choices=NoticeKind.choices, label=_("Kind"))
-    current = django_filters.BooleanFilter(
-        method="filter_current", label=_("Not over yet")
+    current = BooleanFilter(method="filter_current", label=_("Not over yet"))
+    starts_after, starts_before = date_filters(
+        "starts_at__date", _("Starts on or after"), _("Starts on or before")
     )
-    starts = django_filters.DateFromToRangeFilter(
-        field_name="starts_at__date", label=_("Starts between")
-    )
-    programme = django_filters.CharFilter(
+    programme = SlugFilter(
         field_name="estate__memberships__programme__slug",
         label=_("Programme"),
-        max_length=80,
         distinct=True,
     )
 
     class Meta:
         model = Notice
-        fields = ["estate", "community", "kind", "current", "starts", "programme"]
+        fields = [
+            "estate",
+            "community",
+            "kind",
+            "current",
+            "starts_after",
+            "starts_before",
+            "programme",
+        ]
 
     def filter_current(self, queryset, name, value):
         if value is None:

@@ -14,7 +14,7 @@ from governance.models import (
     Organisation,
     OrganisationKind,
 )
-from renovation_portal.api.filters import slug_filter
+from renovation_portal.api.filters import date_filters, slug_filter
 
 
 class CouncilFilter(django_filters.FilterSet):
@@ -33,13 +33,20 @@ class MeetingFilter(django_filters.FilterSet):
     council = slug_filter("council", _("Council"))
     community = slug_filter("council__community", _("Community"))
     kind = django_filters.ChoiceFilter(choices=MeetingKind.choices, label=_("Kind"))
-    held = django_filters.DateFromToRangeFilter(
-        field_name="held_on", label=_("Held between")
+    held_after, held_before = date_filters(
+        "held_on", _("Held on or after"), _("Held on or before")
     )
 
     class Meta:
         model = Meeting
-        fields = ["council", "community", "kind", "held", "programme"]
+        fields = [
+            "council",
+            "community",
+            "kind",
+            "held_after",
+            "held_before",
+            "programme",
+        ]
 
 
 class OrganisationFilter(django_filters.FilterSet):

@@ -35,6 +35,8 @@ from governance.validators import normalize_phone
 from renovation_portal.api.languages import TranslatedField
 from renovation_portal.api.serializers import (
     BilingualSerializer,
+    BooleanField,
+    CharField,
     ChoiceField,
     NamedReference,
     SlugRelatedField,
@@ -146,7 +148,10 @@ class OrganisationDetailSerializer(OrganisationListSerializer):
 # Resident feedback (issue 5): created by anyone, read back by reference only,
 # never with the resident's text, photos, name or phone, nor internal notes.
 # ------------------------------------------------------------------------------
-class FeedbackCreateInput(serializers.Serializer):
+@extend_schema_serializer(component_name="FeedbackCreateJson")
+class FeedbackCreateJsonInput(serializers.Serializer):
+    """Feedback sent as JSON: no photos (a file cannot travel in JSON)."""
+
     estate = SlugRelatedField(
         slug_field="slug",
         queryset=Estate.objects.only("pk", "slug"),
@@ -159,11 +164,9 @@ class FeedbackCreateInput(serializers.Serializer):
         },
     )
     category = ChoiceField(choices=FeedbackCategory.choices)
-    text = serializers.CharField(min_length=2, max_length=TEXT_MAX_LENGTH)
-    name = serializers.CharField(
-        max_length=50, required=False, allow_blank=True, default=""
-    )
-    phone = serializers.CharField(
+    text = CharField(min_length=2, max_length=TEXT_MAX_LENGTH)
+    name = CharField(max_length=50, required=False, allow_blank=True, default="")
+    phone = CharField(
         max_length=30,
         required=False,
         allow_blank=True,
@@ -171,17 +174,10 @@ class FeedbackCreateInput(serializers.Serializer):
         help_text="Mainland mobile or landline with area code; full-width digits "
         "are accepted.",
     )
-    consent = serializers.BooleanField(
+    consent = BooleanField(
         required=False,
         default=False,
         help_text="Required (true) when a name or phone number is given.",
-    )
-    photos = serializers.ListField(
-        child=serializers.FileField(),
-        required=False,
-        default=list,
-        max_length=MAX_PHOTOS,
-        help_text="Up to 3 JPEG, PNG or WebP photos (multipart only).",
     )
 
     def validate_phone(self, value):
@@ -189,12 +185,6 @@ class FeedbackCreateInput(serializers.Serializer):
             return normalize_phone(value)
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages) from None
-
-    def validate_photos(self, value):
-        try:
-            return feedback_clean_photos(photos=value)
-        except ImageRejected as error:
-            raise serializers.ValidationError(str(error), code=error.code) from None
 
     def validate(self, attrs):
         if (attrs.get("name") or attrs.get("phone")) and not attrs.get("consent"):
@@ -208,6 +198,26 @@ class FeedbackCreateInput(serializers.Serializer):
                 }
             )
         return attrs
+
+
+@extend_schema_serializer(component_name="FeedbackCreateMultipart")
+class FeedbackCreateInput(FeedbackCreateJsonInput):
+    """Feedback sent as multipart form data, with up to three photos; the API
+    checks either kind of request with this one."""
+
+    photos = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        max_length=MAX_PHOTOS,
+        help_text="Up to 3 JPEG, PNG or WebP photos (multipart only).",
+    )
+
+    def validate_photos(self, value):
+        try:
+            return feedback_clean_photos(photos=value)
+        except ImageRejected as error:
+            raise serializers.ValidationError(str(error), code=error.code) from None
 
 
 class FeedbackStatusChangeSerializer(serializers.ModelSerializer):

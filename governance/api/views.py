@@ -8,7 +8,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import status
 from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.generics import GenericAPIView
@@ -129,8 +134,22 @@ class FeedbackCreateApi(PortalViewMixin, GenericAPIView):
             "returned by any endpoint. Submissions are limited per client "
             "address (429 past the limit)."
         ),
+        examples=[
+            # A compound of the source data, so that the example is accepted
+            # (schemathesis's examples phase sends it).
+            OpenApiExample(
+                "A broken stairwell light",
+                value={
+                    "estate": "jiudayuan",
+                    "category": "lighting",
+                    "text": "3号楼2单元楼道灯坏了一周。",
+                },
+                request_only=True,
+                media_type="application/json",
+            )
+        ],
         request={
-            "application/json": serializers.FeedbackCreateInput,
+            "application/json": serializers.FeedbackCreateJsonInput,
             "multipart/form-data": serializers.FeedbackCreateInput,
         },
         responses={

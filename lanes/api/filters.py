@@ -7,7 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from estates.api.filters import ProgrammeAreaFilter
 from lanes.models import Event, Lane, Recurrence, Weekday
-from renovation_portal.api.filters import HasCoordinatesFilter, slug_filter
+from renovation_portal.api.filters import (
+    HasCoordinatesFilter,
+    date_filters,
+    slug_filter,
+)
 
 
 class LaneFilter(django_filters.FilterSet):
@@ -31,10 +35,20 @@ class EventFilter(django_filters.FilterSet):
     weekday = django_filters.TypedChoiceFilter(
         choices=Weekday.choices, coerce=int, label=_("Weekday")
     )
-    starts = django_filters.DateFromToRangeFilter(
-        field_name="starts_on", label=_("Date (or first date) between")
+    starts_after, starts_before = date_filters(
+        "starts_on",
+        _("Date (or first date) on or after"),
+        _("Date (or first date) on or before"),
     )
 
     class Meta:
         model = Event
-        fields = ["lane", "facility", "recurrence", "weekday", "starts", "programme"]
+        fields = [
+            "lane",
+            "facility",
+            "recurrence",
+            "weekday",
+            "starts_after",
+            "starts_before",
+            "programme",
+        ]

@@ -54,7 +54,9 @@ def negotiate(request) -> str:
     asked = request.query_params.get(LANG_PARAMETER)
     if asked is None:
         return active_content_language()
-    code = asked.strip().lower()
+    # Exactly as the schema's enum spells them: an ``EN`` or `` en`` is a 400,
+    # not a guess (issue 21).
+    code = asked
     if code == ALL:
         return ALL
     if code in CONTENT_LANGUAGES:

@@ -57,6 +57,31 @@ class ChoiceField(serializers.ChoiceField):
         return super().to_internal_value(data)
 
 
+class CharField(serializers.CharField):
+    """DRF's CharField that takes text only: DRF's turns a number into its
+    digits, which a schema of type string does not allow (issue 21)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class BooleanField(serializers.BooleanField):
+    """JSON ``true`` or ``false`` (in form data, the word ``true`` or
+    ``false``), as a schema's boolean says; DRF's also takes 0, 1, "yes",
+    "on" and more (issue 21)."""
+
+    WORDS = {"true": True, "false": False, "True": True, "False": False}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        if isinstance(data, str) and data in self.WORDS:
+            return self.WORDS[data]
+        self.fail("invalid", input=data)
+
+
 # Fields that hold other fields (a nested serializer, a list of related
 # records, a list or dict of values): binding one binds those too, so each use
 # needs its own copy of them as well.

@@ -24,6 +24,10 @@ from rest_framework.filters import BaseFilterBackend
 from .languages import negotiate
 from .pagination import PortalPagination
 
+# Imported for its drf-spectacular extension: each filter parameter's schema
+# written from the filter's own form field.
+from .parameters import NO_NUL_PATTERN
+
 # Slugs are readable pinyin; anything else cannot name a record, so it is a 404
 # before it reaches the database.
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
@@ -31,6 +35,9 @@ SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
 ID_PATTERN = r"[0-9]{1,18}"
 SEARCH_PARAMETER = "search"
 ORDERING_PARAMETER = "ordering"
+# The only parameter whose empty value means something (no search); any
+# other given empty is a 400, as its schema says (minLength, pattern).
+MAY_BE_EMPTY = {SEARCH_PARAMETER}
 
 
 class PortalSearchFilter(BaseFilterBackend):
@@ -52,8 +59,8 @@ class PortalSearchFilter(BaseFilterBackend):
                 "required": False,
                 "in": "query",
                 "description": getattr(view, "search_description", "")
-                or "Text to look for in the names.",
-                "schema": {"type": "string"},
+                or "Text to look for in the names; empty: no search.",
+                "schema": {"type": "string", "pattern": NO_NUL_PATTERN},
             }
         ]
 
@@ -132,7 +139,9 @@ class PortalViewMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         request.content_language = negotiate(request)
-        check_query_parameters(request, self.allowed_query_parameters())
+        # A method the address does not take is a 405 whatever the query.
+        if getattr(self, request.method.lower(), None) is not None:
+            check_query_parameters(request, self.allowed_query_parameters())
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -177,7 +186,9 @@ class PortalReadOnlyViewSet(PortalViewMixin, viewsets.ReadOnlyModelViewSet):
 
 
 def check_query_parameters(request, allowed: set[str]) -> None:
-    """A 400 for NUL characters and for parameters the endpoint does not take."""
+    """A 400 for NUL characters, for parameters the endpoint does not take, and
+    for a parameter given twice or (but ``search``) given empty: each takes one
+    value, as the schema says, and a value a client sent is never ignored."""
     params = request.query_params
     if any("\x00" in key or "\x00" in v for key in params for v in params.getlist(key)):
         raise ValidationError(
@@ -192,6 +203,26 @@ def check_query_parameters(request, allowed: set[str]) -> None:
             % {
                 "names": ", ".join(name[:40] for name in unknown[:5]),
                 "allowed": ", ".join(sorted(allowed)),
+            }
+        )
+    repeated = sorted(name for name in params if len(params.getlist(name)) > 1)
+    if repeated:
+        raise ValidationError(
+            {
+                name: [gettext("Give this parameter once, with one value.")]
+                for name in repeated
+            }
+        )
+    empty = sorted(
+        name for name in params if name not in MAY_BE_EMPTY and params[name] == ""
+    )
+    if empty:
+        raise ValidationError(
+            {
+                name: [
+                    gettext("This parameter is empty: give a value or leave it out.")
+                ]
+                for name in empty
             }
         )
 
