@@ -547,6 +547,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "renovation_portal.api.schema.add_common_answers",
         "renovation_portal.api.schema.add_links",
+        "sitewide.api.examples.fill_examples",
     ],
     "ENUM_NAME_OVERRIDES": {
         "FacilityKindEnum": "estates.models.FacilityKind",

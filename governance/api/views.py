@@ -26,6 +26,7 @@ from governance.views import RATE_LIMITED, feedback_rate_limit
 from renovation_portal.api.exceptions import errors_by_field
 from renovation_portal.api.filters import names_contain
 from renovation_portal.api.parsers import SafeJSONParser
+from renovation_portal.api.schema import EXAMPLE_ESTATE
 from renovation_portal.api.viewsets import (
     ID_PATTERN,
     PortalReadOnlyViewSet,
@@ -135,12 +136,13 @@ class FeedbackCreateApi(PortalViewMixin, GenericAPIView):
             "address (429 past the limit)."
         ),
         examples=[
-            # A compound of the source data, so that the example is accepted
-            # (schemathesis's examples phase sends it).
+            # The first compound on record takes the placeholder's place when
+            # the schema is made (schema.fill_examples), so that the example
+            # is accepted (schemathesis's examples phase sends it).
             OpenApiExample(
                 "A broken stairwell light",
                 value={
-                    "estate": "jiudayuan",
+                    "estate": EXAMPLE_ESTATE,
                     "category": "lighting",
                     "text": "3号楼2单元楼道灯坏了一周。",
                 },

@@ -200,7 +200,7 @@ def _list_paths_by_model(generator) -> dict:
 
 
 def _add_body_links(result, generator) -> None:
-    """A body field naming a record by its slug (``"estate": "jiudayuan"``)
+    """A body field naming a record by its slug (``"estate": "<a slug>"``)
     gets a link from that record's list, so the body names a real record."""
     paths = result.get("paths", {})
     lists = _list_paths_by_model(generator)
@@ -221,3 +221,9 @@ def _add_body_links(result, generator) -> None:
                     "requestBody": {name: f"$response.body#{pointer}"},
                     "description": f"Send it with `{name}` taken from this list.",
                 }
+
+
+# The compound an example request names until the schema is made: no compound
+# is named in code (it is data); sitewide.api.examples.fill_examples puts a
+# real one in its place.
+EXAMPLE_ESTATE = "example-compound"
