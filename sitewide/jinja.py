@@ -151,14 +151,18 @@ def environment(**options) -> Environment:
 # One compiled copy of each template per language
 # ------------------------------------------------------------------------------
 # ``_("literal")`` as the lexer gives it: the tokens a translation replaces.
-_LITERAL_CALL = ((TOKEN_NAME, "_"), (TOKEN_LPAREN, None), (TOKEN_STRING, None))
+_LITERAL_CALL = (
+    (TOKEN_NAME, "_"),
+    (TOKEN_LPAREN, None),
+    (TOKEN_STRING, None),
+    (TOKEN_RPAREN, None),
+)
 
 
 def _starts_literal_call(tokens: list[Token]) -> bool:
-    pattern = (*_LITERAL_CALL, (TOKEN_RPAREN, None))
     return all(
         token.type == kind and (value is None or token.value == value)
-        for token, (kind, value) in zip(tokens, pattern, strict=False)
+        for token, (kind, value) in zip(tokens, _LITERAL_CALL, strict=False)
     )
 
 
@@ -189,7 +193,7 @@ class CompiledTranslations(Extension):
             pending.append(token)
             while pending and not _starts_literal_call(pending):
                 yield pending.pop(0)
-            if len(pending) == len(_LITERAL_CALL) + 1:
+            if len(pending) == len(_LITERAL_CALL):
                 line = pending[0].lineno
                 text = _translated_at_compile_time(pending[2].value, language)
                 yield Token(line, TOKEN_LPAREN, "(")

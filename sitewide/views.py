@@ -73,10 +73,17 @@ def _count_registers() -> dict[str, int]:
     )
 
 
-def _stage_rows() -> list[dict]:
-    counts = page_cache.per_generation(
+def kept_stage_counts() -> dict:
+    """Compounds per stage over the whole country, counted at most once per
+    data change (page_cache.per_generation): the home page and the API's
+    stats show the same figure."""
+    return page_cache.per_generation(
         "estate-stage-counts", estate_selectors.estate_stage_counts
     )
+
+
+def _stage_rows() -> list[dict]:
+    counts = kept_stage_counts()
     stages = [*Stage.choices, (None, _("Stage not disclosed"))]
     return [
         {"key": stage or "unknown", "label": label, "count": counts[stage]}

@@ -15,17 +15,16 @@ from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from estates import selectors as estate_selectors
 from estates.api.programmes import FigureSerializer
 from estates.models import Facility, MergedCourtyard, Programme
 from estates.selectors import programmes as programme_selectors
 from estates.selectors.programmes import programme_from_request
 from governance.models import Council, Organisation
 from lanes.models import Lane
-from renovation_portal import page_cache
 from renovation_portal.api.languages import TranslatedField
 from renovation_portal.api.viewsets import PortalViewMixin
 from renovation_portal.counting import count_each
+from sitewide.views import kept_stage_counts
 
 UNKNOWN_STAGE = "unknown"
 
@@ -62,11 +61,8 @@ def record_counts(programme: Programme | None = None) -> dict:
     """The register's counts, everywhere or within one programme (its named
     compounds, and the other records of its area)."""
     if programme is None:
-        # Counted over every compound in the country: kept once per change,
-        # the same figure the home page shows (page_cache.per_generation).
-        by_stage = page_cache.per_generation(
-            "estate-stage-counts", estate_selectors.estate_stage_counts
-        )
+        # Counted over every compound in the country: kept once per change.
+        by_stage = kept_stage_counts()
         area = Q()
     else:
         by_stage = programme_selectors.programme_stage_counts(programme=programme)
