@@ -105,6 +105,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "renovation_portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Which database the request reads from: a replica or, for the admin, a
+    # write, or a visitor who just wrote, the primary (renovation_portal/db_router.py).
+    "renovation_portal.db_router.ReadRoutingMiddleware",
     # Answers anonymous visitors' public pages from the cache before sessions,
     # language and CSRF run (renovation_portal/page_cache.py).
     "renovation_portal.page_cache.PageCacheMiddleware",
@@ -179,27 +182,63 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# A read replica, when given: reads go to it, writes to default
-# (renovation_portal/db_router.py). Tests point it at the default database.
+# Read replicas, when given (DATABASE_REPLICA_URLS, comma-separated; the single
+# DATABASE_REPLICA_URL still works): public pages' and the API's reads go to a
+# healthy one, everything else to default (renovation_portal/db_router.py).
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
-if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(
-        DATABASE_REPLICA_URL,
+DATABASE_REPLICA_URLS = [
+    url.strip()
+    for url in os.environ.get("DATABASE_REPLICA_URLS", "").split(",")
+    if url.strip()
+]
+if DATABASE_REPLICA_URL and DATABASE_REPLICA_URL not in DATABASE_REPLICA_URLS:
+    DATABASE_REPLICA_URLS.insert(0, DATABASE_REPLICA_URL)
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    _alias = "replica" if _number == 1 else f"replica{_number}"
+    DATABASES[_alias] = dj_database_url.parse(
+        _url,
         conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
         conn_health_checks=True,
     )
-    # The test runner makes no second test database: the replica mirrors
+    # The test runner makes no second test database: a replica mirrors
     # default, as it does in production.
     # https://docs.djangoproject.com/en/5.2/topics/testing/advanced/#testing-primary-replica-configurations
-    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+if DATABASE_REPLICA_URLS:
     DATABASE_ROUTERS = ["renovation_portal.db_router.ReplicaRouter"]
+# A replica lagging more than this many seconds serves nothing until it
+# catches up; each process asks each replica its lag at most this often.
+DATABASE_REPLICA_MAX_LAG_SECONDS = float(
+    os.environ.get("DATABASE_REPLICA_MAX_LAG_SECONDS", "5")
+)
+DATABASE_REPLICA_CHECK_SECONDS = float(
+    os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", "1")
+)
+# After a request that may write, the visitor reads from the primary for this
+# many seconds (a signed cookie), so nobody misses their own change.
+READ_YOUR_WRITES_SECONDS = float(
+    os.environ.get(
+        "READ_YOUR_WRITES_SECONDS",
+        str(
+            max(
+                15.0,
+                2 * (DATABASE_REPLICA_MAX_LAG_SECONDS + DATABASE_REPLICA_CHECK_SECONDS),
+            )
+        ),
+    )
+)
 
-for _database in DATABASES.values():
+for _alias, _database in DATABASES.items():
     if _database["ENGINE"] != "django.db.backends.postgresql":
         continue
     _options = _database.setdefault("OPTIONS", {})
-    # Fail fast rather than hang when the database is unreachable.
-    _options["connect_timeout"] = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+    # Fail fast rather than hang when the database is unreachable; sooner for a
+    # replica, whose reads can go to the primary instead (libpq's least is 2).
+    _options["connect_timeout"] = int(
+        os.environ.get("DATABASE_REPLICA_CONNECT_TIMEOUT", "2")
+        if _alias != "default"
+        else os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")
+    )
     # No statement may hold a worker longer than gunicorn would wait for it;
     # 0 turns the limit off (e.g. for a long migration).
     # https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-STATEMENT-TIMEOUT
