@@ -109,6 +109,14 @@ def reading_from(alias: str | None):
         _reads.reset(token)
 
 
+def prefer_primary() -> None:
+    """The rest of the current request reads from the primary (what it shows
+    changed more recently than a replica may lag: the page cache knows)."""
+    reads = _reads.get()
+    if reads is not None:
+        reads.alias = None
+
+
 def replica_read() -> bool:
     """Whether the current request has read anything from a replica."""
     reads = _reads.get()

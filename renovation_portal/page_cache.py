@@ -38,7 +38,9 @@ clock in microseconds, so a version also tells when its tag was last bumped:
 a page rendered from a read replica (issue 20) is not stored while one of its
 tags was bumped more recently than the replica may lag
 (:func:`renovation_portal.db_router.stale_seconds`), for the replica may not
-have the change yet; it is served, and the next visitor's render is stored.
+have the change yet. And a stored page found stale because of so recent a
+change is rendered again from the primary: the change shows at once on every
+server, to every visitor, and that render is stored.
 
 Each worker also keeps the pages it answered last in its own memory
 (:class:`LocalPages`, at most ``PAGE_CACHE_LOCAL_BYTES``), and the versions of
@@ -384,14 +386,26 @@ def bump() -> None:
     bump_tags([ALL])
 
 
+def _recently_bumped(current: dict[str, int]) -> bool:
+    """Whether a tag was bumped more recently than a replica in use may lag."""
+    if not current:
+        return False
+    return _clock() - max(current.values()) <= db_router.stale_seconds() * 1_000_000
+
+
 def fresh_on_replicas(current: dict[str, int]) -> bool:
     """Whether what was rendered may be kept under these versions: always when
     it was read from the primary; when read from a replica, only if no tag
     was bumped more recently than a replica in use may lag."""
-    if not db_router.replica_read() or not current:
-        return True
-    newest = max(current.values())
-    return _clock() - newest > db_router.stale_seconds() * 1_000_000
+    return not db_router.replica_read() or not _recently_bumped(current)
+
+
+def _changed_lately(current: dict[str, int]) -> None:
+    """A stored page went stale: when what changed is younger than a replica's
+    lag, the page is rendered again from the primary, so that the change
+    shows at once on every server (and that page can be stored)."""
+    if _recently_bumped(current):
+        db_router.prefer_primary()
 
 
 def changed(instance) -> None:
@@ -572,15 +586,22 @@ def lookup(key: str) -> tuple[int | None, tuple | None]:
     if settings.REDIS_URL and settings.PAGE_CACHE_WATCH:
         watcher.start()
     held = local_pages.get(key)
-    if held is not None and versions(held[0]) == held[0]:
-        return None, held
+    if held is not None:
+        current = versions(held[0])
+        if current == held[0]:
+            return None, held
+        _changed_lately(current)
     # Stale here, or not held: another worker may have stored a fresh one.
     found = cache.get_many([SEQUENCE_KEY, key])
     before = found.get(SEQUENCE_KEY)
     if before is None:  # lost, or the cache does not answer: nothing is kept
         return sequence(), None
     entry = found.get(key)
-    if entry is None or versions(entry[0]) != entry[0]:
+    if entry is None:
+        return before, None
+    current = versions(entry[0])
+    if current != entry[0]:
+        _changed_lately(current)
         return before, None
     local_pages.put(key, entry)
     return before, entry

@@ -488,3 +488,43 @@ def test_versions_carry_the_time_of_their_bump(cached_pages):
     (version,) = page_cache.versions(["estates.estate:1"]).values()
 
     assert before <= version <= after + 1
+
+
+def test_a_stored_page_just_changed_is_rendered_from_the_primary(
+    client, estate, cached_pages, monkeypatch
+):
+    # Stored long after its last change (from a replica).
+    estate.save()
+    later = time.time_ns() + 60 * 1_000_000_000
+    monkeypatch.setattr(page_cache.time, "time_ns", lambda: later)
+    client.get(estate.get_absolute_url())
+    monkeypatch.undo()
+    estate.name_zh_hans = "刚改的名字"
+    estate.save()
+
+    response, counts = _reads(client, estate.get_absolute_url())
+    after = client.get(estate.get_absolute_url())
+
+    assert "刚改的名字" in response.content.decode()
+    assert response["X-Page-Cache"] == "miss"
+    assert _replica_reads(counts) == 0
+    assert counts["default"] > 0
+    assert after["X-Page-Cache"] == "hit"
+    assert "刚改的名字" in after.content.decode()
+
+
+def test_a_stored_page_changed_long_ago_is_rendered_from_a_replica(
+    client, estate, cached_pages, monkeypatch
+):
+    estate.save()
+    later = time.time_ns() + 60 * 1_000_000_000
+    monkeypatch.setattr(page_cache.time, "time_ns", lambda: later)
+    client.get(estate.get_absolute_url())
+    # A change whose version is older than the lag (a clock 60 s later).
+    page_cache.bump_tags([page_cache.record_tag(estate)])
+    much_later = later + 60 * 1_000_000_000
+    monkeypatch.setattr(page_cache.time, "time_ns", lambda: much_later)
+
+    _response, counts = _reads(client, estate.get_absolute_url())
+
+    assert _replica_reads(counts) > 0
