@@ -58,7 +58,7 @@ REPLICA = "replica"
 PRIMARY_ONLY_APPS = frozenset(
     {"sessions", "auth", "admin", "axes", "otp_static", "otp_totp"}
 )
-SAFE_METHODS = frozenset({"GET", "HEAD"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WROTE_COOKIE = "portal_wrote"
 WROTE_SALT = "renovation_portal.db_router.wrote"
 

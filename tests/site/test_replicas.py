@@ -528,3 +528,13 @@ def test_a_stored_page_changed_long_ago_is_rendered_from_a_replica(
     _response, counts = _reads(client, estate.get_absolute_url())
 
     assert _replica_reads(counts) > 0
+
+
+def test_a_preflight_request_sets_no_cookie(client):
+    response = client.options(
+        "/api/v1/estates/",
+        HTTP_ORIGIN="https://example.org",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+    )
+
+    assert WROTE_COOKIE not in response.cookies
