@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -92,6 +93,7 @@ INSTALLED_APPS = [
     "estates",
     "lanes",
     "governance",
+    "follows",
     # After the apps whose models it keeps the history of.
     "staff",
     # The pages that span apps (home, programmes, case studies, open data,
@@ -664,3 +666,63 @@ PRIMARY_PROGRAMME = os.environ.get("PRIMARY_PROGRAMME", "")
 # The events feed's UIDs end with this: set it once per instance and never
 # change it, or calendars that subscribed show every event twice.
 EVENTS_UID_DOMAIN = os.environ.get("EVENTS_UID_DOMAIN", "events.renovation-portal")
+
+# ------------------------------------------------------------------------------
+# Following compounds and the job queue (issue 18: follows/, celery.py)
+# https://docs.celeryq.dev/en/stable/django/first-steps-with-django.html
+# ------------------------------------------------------------------------------
+# The address links in messages start with (no request is at hand in a worker).
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+# Without a broker every job runs where it is asked for (make run, tests).
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ACKS_LATE = True  # a job a worker dies in is run again
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Anything a queued job did not take (a broker down meanwhile, a retry due).
+    "send-due": {"task": "follows.send_pending", "schedule": 30.0},
+    "daily-digest": {
+        "task": "follows.send_digests",
+        "schedule": crontab(hour=19, minute=0),
+    },
+    "erase-expired-follows": {
+        "task": "follows.erase_expired",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
+# E-mail: SMTP with EMAIL_HOST; the console without it (development).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
+# SMS through an HTTP provider (follows/channels.py); the log without it.
+SMS_API_URL = os.environ.get("SMS_API_URL", "")
+SMS_API_KEY = os.environ.get("SMS_API_KEY", "")
+SMS_SENDER = os.environ.get("SMS_SENDER", "")
+SMS_TIMEOUT = float(os.environ.get("SMS_TIMEOUT", "10"))
+# No text message at night (China's time): held until the morning.
+SMS_QUIET_START_HOUR = int(os.environ.get("SMS_QUIET_START_HOUR", "22"))
+SMS_QUIET_END_HOUR = int(os.environ.get("SMS_QUIET_END_HOUR", "8"))
+# At most this many messages a minute per channel (0: no limit).
+FOLLOW_SEND_PER_MINUTE = {
+    "email": int(os.environ.get("FOLLOW_EMAIL_PER_MINUTE", "0")),
+    "sms": int(os.environ.get("FOLLOW_SMS_PER_MINUTE", "600")),
+}
+# A message a worker claimed but did not finish is tried again after this.
+FOLLOW_SEND_LEASE_SECONDS = int(os.environ.get("FOLLOW_SEND_LEASE_SECONDS", "120"))
+FOLLOW_LINK_MINUTES = int(os.environ.get("FOLLOW_LINK_MINUTES", "1440"))
+FOLLOW_CODE_MINUTES = int(os.environ.get("FOLLOW_CODE_MINUTES", "10"))
+FOLLOW_RETENTION_DAYS = int(os.environ.get("FOLLOW_RETENTION_DAYS", "730"))
+# Follow requests: per contact a day, per address (IP) an hour, site-wide a day.
+FOLLOW_PER_CONTACT_DAY = int(os.environ.get("FOLLOW_PER_CONTACT_DAY", "5"))
+FOLLOW_PER_ADDRESS_HOUR = int(os.environ.get("FOLLOW_PER_ADDRESS_HOUR", "20"))
+FOLLOW_SMS_PER_DAY = int(os.environ.get("FOLLOW_SMS_PER_DAY", "2000"))
