@@ -159,6 +159,10 @@ class Happening(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     building = models.CharField(_("building"), max_length=20, blank=True)
     happened_at = models.DateTimeField(_("when"), auto_now_add=True)
+    # Names it: published twice (a retried request), it is recorded once.
+    key = models.CharField(_("key"), max_length=120, unique=True)
+    # Set once a worker has queued a notification for every follower.
+    fanned_out_at = models.DateTimeField(_("followers told"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("happening")
@@ -167,7 +171,12 @@ class Happening(models.Model):
         indexes = [
             models.Index(
                 fields=["estate", "-happened_at", "-id"], name="happening_estate_recent"
-            )
+            ),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(fanned_out_at__isnull=True),
+                name="happening_to_fan_out",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext
 from renovation_portal import ratelimit
 
 from .channels import ADAPTERS, SendError
-from .models import Channel, Follow, Notification, Status
+from .models import Channel, Follow, Happening, Notification, Status
 
 logger = logging.getLogger(__name__)
 
@@ -120,9 +120,21 @@ def _send_one(row: Notification, now) -> bool:
     return True
 
 
+def fan_out_pending() -> int:
+    """Queue the notifications of every happening no worker has fanned out
+    (its job lost with a broker down, or a worker dead mid-way)."""
+    from .services import happening_fan_out
+
+    waiting = Happening.objects.filter(fanned_out_at__isnull=True).values_list(
+        "pk", flat=True
+    )
+    return sum(happening_fan_out(happening_id=pk) for pk in list(waiting[:100]))
+
+
 def send_due(*, now: datetime.datetime | None = None) -> int:
     """Send every due message; the number sent."""
     now = now or timezone.now()
+    fan_out_pending()
     _hold_for_the_night(now)
     sent = 0
     while True:

@@ -274,53 +274,101 @@ def happening_record(
     building: str = "",
     key: str,
 ) -> Happening:
-    """Record what happened and queue one notification per confirmed follower
-    (of the compound, or of a programme it belongs to), in the caller's
-    transaction. ``key`` names the happening: queued twice, it is sent once."""
-    happening = Happening(
-        estate=estate,
-        kind=kind,
-        title_zh_hans=titles["zh-hans"][:200],
-        title_en=titles.get("en", "")[:200],
-        building=building,
+    """Record what happened, in the caller's transaction: the outbox row. A
+    worker then queues one notification per confirmed follower (of the
+    compound, or of a programme it belongs to: :func:`happening_fan_out`), so
+    the change itself stays as fast with 10,000 followers as with none.
+    ``key`` names the happening: recorded twice, it is told once."""
+    happening, created = Happening.objects.get_or_create(
+        key=key,
+        defaults={
+            "estate": estate,
+            "kind": kind,
+            "title_zh_hans": titles["zh-hans"][:200],
+            "title_en": titles.get("en", "")[:200],
+            "building": building,
+        },
     )
-    happening.save()
-    now = timezone.now()
-    rows = []
-    for follow in _followers(estate, building).iterator(chunk_size=2000):
-        rows.append(_notification(follow, happening, estate, key, now))
-        if len(rows) >= 2000:
-            Notification.objects.bulk_create(rows, ignore_conflicts=True)
-            rows = []
-    if rows:
-        Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    _send_soon()
+    if created:
+        _fan_out_soon(happening.pk)
     return happening
 
 
-def _notification(follow, happening, estate, key, now) -> Notification:
-    language = follow.language
+def _fan_out_soon(happening_id: int) -> None:
+    from .tasks import fan_out
+
+    transaction.on_commit(lambda: fan_out.delay_quietly(happening_id))
+
+
+CHUNK = 2000
+
+
+def happening_fan_out(*, happening_id: int) -> int:
+    """Queue the happening's notifications, one per confirmed follower; the
+    number queued. Safe to run again, or twice at once: the happening is
+    locked, and a notification's key makes a repeat a no-op."""
+    with transaction.atomic():
+        happening = (
+            Happening.objects.select_for_update()
+            .select_related("estate")
+            .filter(pk=happening_id, fanned_out_at__isnull=True)
+            .first()
+        )
+        if happening is None:
+            return 0
+        estate = happening.estate
+        now = timezone.now()
+        bodies: dict[str, tuple[str, str, str]] = {}
+        rows: list[Notification] = []
+        queued = 0
+        followers = _followers(estate, happening.building)
+        for follow in followers.iterator(chunk_size=CHUNK):
+            language = follow.language
+            if language not in bodies:
+                bodies[language] = _body_parts(happening, estate, language)
+            subject, body, stop_prefix = bodies[language]
+            digest = follow.mode == Mode.DIGEST
+            rows.append(
+                Notification(
+                    key=f"{happening.key}:{follow.pk}",
+                    follow_id=follow.pk,
+                    happening_id=happening.pk,
+                    channel=follow.channel,
+                    language=language,
+                    subject=subject,
+                    body=body.replace(STOP_MARK, stop_prefix + follow.token + "/"),
+                    digest=digest,
+                    status=Status.HELD if digest else Status.PENDING,
+                    created_at=now,
+                )
+            )
+            if len(rows) >= CHUNK:
+                Notification.objects.bulk_create(rows, ignore_conflicts=True)
+                queued += len(rows)
+                rows = []
+        if rows:
+            Notification.objects.bulk_create(rows, ignore_conflicts=True)
+            queued += len(rows)
+        happening.fanned_out_at = now
+        happening.save(update_fields=["fanned_out_at"])
+    return queued
+
+
+STOP_MARK = "\x00stop\x00"
+
+
+def _body_parts(happening, estate, language) -> tuple[str, str, str]:
+    """The subject, the body with a mark where each follower's stop link goes,
+    and the stop link without its token: worked out once per language."""
     title = happening.title(language)
     with translation.override(language):
         page = _url("estates:estate-detail", language, slug=estate.slug)
-        stop = _url("follows:manage", language, token=follow.token)
+        stop = _url("follows:manage", language, token="TOKEN")
         body = gettext(
             "%(title)s\n\nThe compound's page: %(page)s\n\nTo stop these "
             "messages, open %(stop)s (no login needed)."
-        ) % {"title": title, "page": page, "stop": stop}
-    digest = follow.mode == Mode.DIGEST
-    return Notification(
-        key=f"{key}:{follow.pk}",
-        follow=follow,
-        happening=happening,
-        channel=follow.channel,
-        language=language,
-        subject=title,
-        body=body,
-        digest=digest,
-        status=Status.HELD if digest else Status.PENDING,
-        created_at=now,
-    )
+        ) % {"title": title, "page": page, "stop": STOP_MARK}
+    return title, body, stop.removesuffix("TOKEN/")
 
 
 def _send_soon() -> None:

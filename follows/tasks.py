@@ -33,6 +33,26 @@ def _delay_quietly() -> None:
 send_pending.delay_quietly = _delay_quietly
 
 
+@shared_task(name="follows.fan_out", ignore_result=True)
+def fan_out(happening_id: int) -> int:
+    from .services import happening_fan_out
+
+    queued = happening_fan_out(happening_id=happening_id)
+    if queued:
+        send_pending.delay_quietly()
+    return queued
+
+
+def _fan_out_quietly(happening_id: int) -> None:
+    try:
+        fan_out.delay(happening_id)
+    except Exception:
+        logger.warning("Could not queue a fan-out", exc_info=True)
+
+
+fan_out.delay_quietly = _fan_out_quietly
+
+
 @shared_task(name="follows.send_digests", ignore_result=True)
 def send_digests() -> int:
     return sending.send_digests()

@@ -21,6 +21,7 @@ from follows.services import (
     follow_confirm,
     follow_request,
     follows_erase_expired,
+    happening_fan_out,
     happening_record,
 )
 from governance import services as feedback_services
@@ -307,7 +308,10 @@ def test_the_same_happening_is_queued_once_per_follower(estate):
 
     happening_record(estate=estate, kind="stage", titles=titles, key="k")
     happening_record(estate=estate, kind="stage", titles=titles, key="k")
+    sending.fan_out_pending()
+    sending.fan_out_pending()
 
+    assert Happening.objects.count() == 1
     assert Notification.objects.filter(follow__isnull=False).count() == 1
 
 
@@ -316,8 +320,10 @@ def test_the_fan_out_takes_constant_queries(estate, django_assert_max_num_querie
         _confirmed(estate, f"r{number}@example.org")
     titles = {"zh-hans": "测试", "en": "Test"}
 
-    with django_assert_max_num_queries(6):
-        happening_record(estate=estate, kind="stage", titles=titles, key="fan")
+    happening = happening_record(estate=estate, kind="stage", titles=titles, key="f")
+
+    with django_assert_max_num_queries(8):
+        happening_fan_out(happening_id=happening.pk)
 
     assert Notification.objects.filter(happening__isnull=False).count() == 60
 
@@ -331,6 +337,7 @@ def test_a_notice_for_another_building_is_not_sent(estate):
     happening_record(
         estate=estate, kind="notice", titles=titles, building="1, 2", key="n"
     )
+    sending.fan_out_pending()
 
     told = set(
         Notification.objects.filter(happening__isnull=False).values_list(
@@ -404,6 +411,7 @@ def test_a_message_left_by_a_dead_worker_is_sent_after_the_lease(estate, day, se
     _confirmed(estate)
     Notification.objects.all().delete()  # the confirmation e-mail
     _move_stage(estate, Stage.CONSTRUCTION)
+    sending.fan_out_pending()
     mail.outbox.clear()
     # A worker claimed it and died before sending.
     Notification.objects.update(
@@ -467,6 +475,8 @@ def test_a_resident_without_consent_is_not_told(sms_provider, day):
 def test_the_stop_link_stops_without_logging_in_and_erases_the_contact(client, estate):
     follow = _confirmed(estate)
     _move_stage(estate, Stage.CONSTRUCTION)
+    sending.fan_out_pending()
+    assert Notification.objects.filter(happening__isnull=False).exists()
     page = reverse("follows:manage", kwargs={"token": follow.token})
 
     shown = client.get(page)
@@ -560,3 +570,14 @@ def test_a_first_stage_on_record_is_told_as_such(estate):
     (happening,) = Happening.objects.all()
     assert happening.title_zh_hans == "跟随小区：当前阶段为开工建设"
     assert happening.title_en == "Followed Compound: its stage is now construction"
+
+
+def test_the_change_itself_queues_no_notification(estate):
+    for number in range(30):
+        _confirmed(estate, f"r{number}@example.org")
+
+    _move_stage(estate, Stage.CONSTRUCTION)  # no worker has run yet
+
+    assert not Notification.objects.exists()
+    assert Happening.objects.get().fanned_out_at is None
+    assert sending.fan_out_pending() == 30
