@@ -90,6 +90,10 @@ drill-faults:
 drill-scale:
 	$(PY) deploy/drills/drill_scale.py
 
+## drill-follow: 10,000 followers told through Celery; a worker killed mid-way; each follower gets one message
+drill-follow:
+	$(PY) deploy/drills/drill_follow.py
+
 ## drill-backup: pg_dump + media tar, restore into a fresh database and folder, compare counts and checksums
 drill-backup:
 	$(PY) deploy/drills/drill_backup.py

@@ -15,13 +15,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import threading
 import urllib.error
 import urllib.request
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 
 from .models import Channel, Notification
 
@@ -40,10 +42,30 @@ class ChannelAdapter:
     def send(self, notification: Notification, address: str) -> None:
         raise NotImplementedError
 
+    @contextlib.contextmanager
+    def batch(self):
+        """Around the sending of a batch (one connection for all of it)."""
+        yield
+
 
 class EmailAdapter(ChannelAdapter):
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    @contextlib.contextmanager
+    def batch(self):
+        connection = get_connection(fail_silently=False)
+        self._local.connection = connection
+        try:
+            yield
+        finally:
+            self._local.connection = None
+            with contextlib.suppress(Exception):
+                connection.close()
+
     def send(self, notification, address):
         message = EmailMessage(
+            connection=getattr(self._local, "connection", None),
             subject=notification.subject,
             body=notification.body,
             to=[address],
@@ -58,6 +80,11 @@ class EmailAdapter(ChannelAdapter):
         try:
             message.send(fail_silently=False)
         except OSError as error:  # smtplib's errors are OSErrors
+            # The next message opens a new connection.
+            connection = getattr(self._local, "connection", None)
+            if connection is not None:
+                with contextlib.suppress(Exception):
+                    connection.close()
             raise SendError(
                 f"{type(error).__name__}: {error}"[:200], retry=True
             ) from error

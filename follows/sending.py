@@ -12,6 +12,7 @@ repeat as one message.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import logging
@@ -58,7 +59,9 @@ def _hold_for_the_night(now) -> None:
 
 
 def _claim(now) -> list[Notification]:
-    lease = now - datetime.timedelta(seconds=settings.FOLLOW_SEND_LEASE_SECONDS)
+    lease = timezone.now() - datetime.timedelta(
+        seconds=settings.FOLLOW_SEND_LEASE_SECONDS
+    )
     due = Q(status=Status.PENDING) & (
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
@@ -68,8 +71,10 @@ def _claim(now) -> list[Notification]:
         if connection.features.has_select_for_update_skip_locked:
             rows = rows.select_for_update(skip_locked=True, of=("self",))
         claimed = list(rows.select_related("follow")[:BATCH])
+        # The time of the claim itself, not of the round: a long round must
+        # not make its later claims look older than the lease.
         Notification.objects.filter(pk__in=[row.pk for row in claimed]).update(
-            status=Status.SENDING, claimed_at=now
+            status=Status.SENDING, claimed_at=timezone.now()
         )
     return claimed
 
@@ -141,8 +146,11 @@ def send_due(*, now: datetime.datetime | None = None) -> int:
         batch = _claim(now)
         if not batch:
             return sent
-        for row in batch:
-            sent += _send_one(row, now)
+        with contextlib.ExitStack() as stack:
+            for adapter in {ADAPTERS[row.channel] for row in batch}:
+                stack.enter_context(adapter.batch())
+            for row in batch:
+                sent += _send_one(row, now)
 
 
 def send_digests(*, now: datetime.datetime | None = None) -> int:

@@ -681,7 +681,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Anything a queued job did not take (a broker down meanwhile, a retry due).
-    "send-due": {"task": "follows.send_pending", "schedule": 30.0},
+    "send-due": {
+        "task": "follows.send_pending",
+        "schedule": float(os.environ.get("FOLLOW_SEND_ROUND_SECONDS", "30")),
+    },
     "daily-digest": {
         "task": "follows.send_digests",
         "schedule": crontab(hour=19, minute=0),
