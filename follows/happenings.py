@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -42,7 +44,8 @@ def stage_changed(*, estate, stage, previous, **_ignored) -> None:
         estate=estate,
         kind=HappeningKind.COMPLETED if finished else HappeningKind.STAGE,
         titles=titles,
-        key=f"stage:{estate.pk}:{stage}:{previous or ''}",
+        # Each change is news of its own, even back to an earlier stage.
+        key=f"stage:{estate.pk}:{previous or ''}>{stage}:{uuid.uuid4().hex[:16]}",
     )
 
 
