@@ -203,3 +203,10 @@ def estates_refresh_stages(*, estate_ids) -> None:
         "pk", "stage", "stage_reported_on"
     ):
         estate_refresh_stage(estate=estate)
+
+
+def notices_posted(*, notices) -> None:
+    """Notices a clerk posted or changed (the admin saved them): their
+    compounds' followers are told, in the caller's transaction."""
+    for notice in notices:
+        events.publish("estate.notice_posted", notice=notice)

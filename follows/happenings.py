@@ -49,6 +49,26 @@ def stage_changed(*, estate, stage, previous, **_ignored) -> None:
     )
 
 
+def notice_posted(*, notice, **_ignored) -> None:
+    from .services import happening_record
+
+    estate = notice.estate
+
+    def title() -> str:
+        return gettext("%(name)s: construction notice: %(title)s") % {
+            "name": estate.name,
+            "title": notice.title,
+        }
+
+    happening_record(
+        estate=estate,
+        kind=HappeningKind.NOTICE,
+        titles=_both(title),
+        building=notice.buildings_affected,
+        key=f"notice:{notice.pk}:{uuid.uuid4().hex[:16]}",
+    )
+
+
 def feedback_changed(*, feedback, change=None, reply=None, **_ignored) -> None:
     from .services import feedback_tell
 
@@ -66,4 +86,5 @@ def feedback_changed(*, feedback, change=None, reply=None, **_ignored) -> None:
 
 def subscribe() -> None:
     events.subscribe("estate.stage_changed", stage_changed)
+    events.subscribe("estate.notice_posted", notice_posted)
     events.subscribe("feedback.changed", feedback_changed)

@@ -581,3 +581,31 @@ def test_the_change_itself_queues_no_notification(estate):
     assert not Notification.objects.exists()
     assert Happening.objects.get().fanned_out_at is None
     assert sending.fan_out_pending() == 30
+
+
+def test_a_notice_posted_in_the_admin_reaches_followers_of_its_buildings(
+    admin_client, estate, day, django_capture_on_commit_callbacks
+):
+    _confirmed(estate, "one@example.org", building="1")
+    _confirmed(estate, "five@example.org", building="5")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:estates_notice_add"),
+            {
+                "estate": estate.pk,
+                "kind": "water_cut",
+                "title_zh_hans": "明日停水",
+                "title_en": "Water cut tomorrow",
+                "details_zh_hans": "",
+                "details_en": "",
+                "buildings_affected": "1、2",
+                "starts_at_0": "2026-12-06",
+                "starts_at_1": "08:00",
+            },
+        )
+
+    assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:2000]
+    assert [message.to for message in mail.outbox] == [["one@example.org"]]
+    assert "明日停水" in mail.outbox[0].subject
