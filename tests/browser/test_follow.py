@@ -4,19 +4,24 @@ link in the e-mail, a clerk changes its stage in the admin, the message
 arrives with the new stage and a stop link that works without logging in."""
 
 import email
+import json
 import re
 import socket
+import threading
 import time
 from email import policy
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect
 
 from estates.models import Estate, Stage
 from follows.models import Follow
+from governance.models import Feedback
 from tests.browser.staff import desk_page
 
 pytestmark = pytest.mark.browser
@@ -117,3 +122,86 @@ def test_a_resident_follows_by_email_and_hears_of_a_new_stage(
     expect(stranger.locator("h1")).to_have_text("已退订")
     shot(stranger, "follow-stopped")
     assert not Follow.objects.exists()
+
+
+class FakeSmsProvider(BaseHTTPRequestHandler):
+    """An HTTP SMS provider's shape of API: JSON in, 200 out."""
+
+    received: list = []
+
+    def do_POST(self):
+        length = int(self.headers["Content-Length"])
+        type(self).received.append(json.loads(self.rfile.read(length)))
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b'{"ok": true}')
+
+    def log_message(self, *args):
+        pass
+
+    @classmethod
+    def wait(cls, count, timeout=15):
+        deadline = time.monotonic() + timeout
+        while len(cls.received) < count and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(cls.received) >= count, cls.received
+        return cls.received[count - 1]
+
+
+@pytest.fixture
+def sms(settings):
+    FakeSmsProvider.received = []
+    server = HTTPServer(("127.0.0.1", 0), FakeSmsProvider)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.SMS_API_URL = f"http://127.0.0.1:{server.server_port}/send"
+    settings.SMS_API_KEY = "browser-test"
+    # Whatever the hour the test runs at in China: no quiet hours here.
+    settings.SMS_QUIET_START_HOUR, settings.SMS_QUIET_END_HOUR = 24, 0
+    yield FakeSmsProvider
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_resident_follows_by_sms_and_hears_of_a_reply_to_feedback(
+    site, new_context, browser, sms, settings
+):
+    settings.PORTAL_BASE_URL = site.url
+    estate = Estate.objects.get(slug="jiudayuan")  # 九大院
+
+    # Following by text message: the code arrives through the provider.
+    phone = new_context(locale="zh-CN").new_page()
+    phone.goto(reverse("follows:follow-estate", kwargs={"slug": estate.slug}))
+    phone.locator("input[name=channel][value=sms]").check()
+    phone.get_by_label("您的电子邮箱或手机号").fill("138 1234 5678")
+    phone.locator("input[name=consent]").check()
+    phone.get_by_role("button", name="关注", exact=True).click()
+    expect(phone.locator("h1")).to_have_text("输入验证码")
+    code = re.search(r"\b(\d{6})\b", sms.wait(1)["text"]).group(1)
+    assert sms.received[0]["to"] == "13812345678"
+    phone.get_by_label("短信中的六位验证码").fill(code)
+    phone.get_by_role("button", name="确认").click()
+    expect(phone.get_by_role("status")).to_contain_text("已确认")
+
+    # Feedback with a phone number and consent, then a public reply.
+    phone.goto(reverse("feedback:feedback-new") + f"?estate={estate.slug}")
+    phone.locator("select[name=category]").select_option(index=1)
+    phone.locator("textarea[name=text]").fill("三号楼门口的路灯不亮。")
+    phone.locator("input[name=phone]").fill("13912345678")
+    phone.locator("input[name=consent]").check()
+    phone.locator(".feedback-form button[type=submit]").click()
+    reference = phone.locator(".reference").inner_text()
+
+    get_user_model().objects.create_superuser("clerk", "", PASSWORD)
+    desk = desk_page(browser, site.url, "clerk", PASSWORD, locale="zh-CN")
+    feedback = Feedback.objects.get(reference=reference)
+    desk.goto(reverse("admin:governance_feedback_change", args=[feedback.pk]))
+    desk.locator("textarea[name=reply_text]").fill("已安排维修，明天修好。")
+    desk.locator("input[name=reply_is_public]").check()
+    desk.locator("input[name=_continue]").click()
+    expect(desk.locator(".messagelist .success")).to_be_visible()
+    desk.context.close()
+
+    told = sms.wait(2)
+    assert told["to"] == "13912345678"
+    assert reference in told["text"]
+    assert "已安排维修" not in told["text"]  # the reply is read on the page
