@@ -609,3 +609,12 @@ def test_a_notice_posted_in_the_admin_reaches_followers_of_its_buildings(
     assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:2000]
     assert [message.to for message in mail.outbox] == [["one@example.org"]]
     assert "明日停水" in mail.outbox[0].subject
+
+
+def test_a_programme_page_with_compounds_links_to_following_it(client, estate):
+    membership = ProgrammeMembershipFactory(estate=estate)
+    programme = membership.programme
+
+    page = client.get(f"/programmes/{programme.slug}/").content.decode()
+
+    assert reverse("follows:follow-programme", kwargs={"slug": programme.slug}) in page
