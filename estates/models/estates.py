@@ -280,6 +280,15 @@ class Estate(SlugFromNameMixin, TimeStampedModel):
                 name="estate_year_name",
             ),
             models.Index(fields=["year_built"], name="estate_year_built"),
+            # The map's box (estates.selectors.map): a range of latitudes, then
+            # of longitudes; on PostgreSQL the stage and id are carried along, so a
+            # grid of the whole country is counted from the index alone.
+            models.Index(
+                fields=["latitude", "longitude"],
+                include=["stage", "id"],
+                name="estate_location",
+                condition=models.Q(latitude__isnull=False, longitude__isnull=False),
+            ),
             models.Index(fields=["households"], name="estate_households"),
             models.Index(fields=["floor_area_m2"], name="estate_floor_area"),
             # "What's new" on the home page: the latest edits, ties by id (bulk
