@@ -19,13 +19,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from estates.geo import gcj02_to_wgs84, wgs84_to_gcj02
 from estates.models import Stage
 from estates.selectors.map import MAX_ZOOM, Box, map_points
 from renovation_portal.api import filters
 from renovation_portal.api.languages import ALL, TRANSLATED_SCHEMA
 from renovation_portal.api.parameters import form_field_schema
 from renovation_portal.api.viewsets import PortalViewMixin
+from renovation_portal.geo import gcj02_to_wgs84, wgs84_to_gcj02
 from renovation_portal.translation import CONTENT_LANGUAGES, to_attribute
 
 WGS84, GCJ02 = "wgs84", "gcj02"

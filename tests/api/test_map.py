@@ -5,9 +5,9 @@ from http import HTTPStatus
 
 import pytest
 
-from estates.geo import wgs84_to_gcj02
 from estates.models import Estate
 from estates.selectors import map as map_selectors
+from renovation_portal.geo import wgs84_to_gcj02
 from tests.estates.factories import (
     CommunityFactory,
     EstateFactory,

@@ -1,10 +1,10 @@
-"""WGS-84 <-> GCJ-02 (estates.geo), against published points (issue 19)."""
+"""WGS-84 <-> GCJ-02 (renovation_portal.geo), against published points (issue 19)."""
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from estates.geo import distance_m, gcj02_to_wgs84, in_china, wgs84_to_gcj02
+from renovation_portal.geo import distance_m, gcj02_to_wgs84, in_china, wgs84_to_gcj02
 
 # A pair published with the widely used coordTransform library (its test
 # output): WGS-84 116.404 E, 39.915 N (Tiananmen) and its GCJ-02 image.
