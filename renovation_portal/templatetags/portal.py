@@ -11,6 +11,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from translated_fields import to_attribute
 
+from renovation_portal import maps
 from renovation_portal.figures import is_chinese, number_text
 from renovation_portal.search import has_han
 from renovation_portal.translation import (
@@ -336,6 +337,11 @@ def place_map(layers, map_id="map"):
             )
     plan = _project(points) if points else {"height": 0, "scale": None}
     return {
+        # With tiles configured, the tile map takes the plan's place; the list
+        # of places stays beside it (renovation_portal/maps.py).
+        "tile_map": maps.tile_map(
+            f"{map_id}-tiles", points=[(p["lat"], p["lng"]) for p in points]
+        ),
         "map_id": map_id,
         "points": points,
         "width": MAP_WIDTH,

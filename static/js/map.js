@@ -1,0 +1,178 @@
+/* The tile map (issue 19): only on a page with a [data-tile-map] element, and
+   only once the page has loaded, so the content is never held up by it.
+   Leaflet (static/vendor/leaflet, vendored from npm) is fetched then; each
+   view asks /api/v1/map/points/ for the compounds in it, one by one when few,
+   counted on the server's grid when many. The server answers in the tiles'
+   coordinate system (crs=gcj02 for AMap-style tiles), so no conversion is
+   made here. The list on the page names the same places: the map never
+   replaces it. */
+(function () {
+  "use strict";
+
+  var elements = document.querySelectorAll("[data-tile-map]");
+  if (!elements.length) {
+    return;
+  }
+
+  function whenIdle(callback) {
+    if ("requestIdleCallback" in window) {
+      window.requestIdleCallback(callback, { timeout: 2000 });
+    } else {
+      window.setTimeout(callback, 1);
+    }
+  }
+
+  function loadLeaflet(done) {
+    var first = elements[0].dataset;
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = first.leafletCss;
+    document.head.appendChild(css);
+    var script = document.createElement("script");
+    script.src = first.leafletJs;
+    script.onload = done;
+    document.head.appendChild(script);
+  }
+
+  function clamp(value, low, high) {
+    return Math.max(low, Math.min(high, value));
+  }
+
+  function numbers(text) {
+    return text.split(",").map(Number);
+  }
+
+  function compoundPopup(properties, noStage) {
+    var box = document.createElement("div");
+    var name = document.createElement("a");
+    name.href = properties.url;
+    name.className = "map-popup-name";
+    name.textContent = properties.name;
+    var stage = document.createElement("span");
+    stage.className = "map-popup-stage";
+    stage.textContent = properties.stage_label || noStage;
+    box.appendChild(name);
+    box.appendChild(document.createElement("br"));
+    box.appendChild(stage);
+    return box;
+  }
+
+  function start(element) {
+    var data = element.dataset;
+    var maxZoom = Number(data.maxZoom);
+    element.textContent = "";
+    var map = L.map(element, { maxZoom: maxZoom });
+    var tileOptions = {
+      maxZoom: maxZoom,
+      subdomains: data.subdomains || "abc",
+      attribution: data.attribution,
+    };
+    L.tileLayer(data.tileUrl, tileOptions).addTo(map);
+    if (data.labelsUrl) {
+      L.tileLayer(data.labelsUrl, { maxZoom: maxZoom, subdomains: tileOptions.subdomains }).addTo(map);
+    }
+    var places = L.layerGroup().addTo(map);
+    var pending = null;
+
+    function draw(answer) {
+      places.clearLayers();
+      answer.features.forEach(function (feature) {
+        var position = [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
+        var properties = feature.properties;
+        if (properties.kind === "cluster") {
+          var label = data.labelCluster.replace("{count}", properties.count);
+          var cluster = L.marker(position, {
+            title: label,
+            icon: L.divIcon({
+              className: "map-cluster",
+              html: "<span>" + Number(properties.count) + "</span>",
+              iconSize: [40, 40],
+            }),
+          });
+          cluster.on("click", function () {
+            map.setView(position, Math.min(map.getZoom() + 2, maxZoom));
+          });
+          places.addLayer(cluster);
+          return;
+        }
+        var focus = properties.slug === data.focus;
+        var pin = L.marker(position, {
+          title: properties.name,
+          icon: L.divIcon({
+            className: "map-pin stage-" + (properties.stage || "none") + (focus ? " map-focus" : ""),
+            iconSize: focus ? [26, 26] : [20, 20],
+          }),
+        });
+        pin.bindPopup(compoundPopup(properties, data.labelNoStage));
+        places.addLayer(pin);
+      });
+    }
+
+    function refresh() {
+      var bounds = map.getBounds();
+      var box = [
+        clamp(bounds.getWest(), -180, 180),
+        clamp(bounds.getSouth(), -90, 90),
+        clamp(bounds.getEast(), -180, 180),
+        clamp(bounds.getNorth(), -90, 90),
+      ].map(function (value) { return value.toFixed(6); });
+      var query = new URLSearchParams({ bbox: box.join(","), zoom: String(map.getZoom()) });
+      if (data.lang) {
+        query.set("lang", data.lang);
+      }
+      if (data.crs === "gcj02") {
+        query.set("crs", "gcj02");
+      }
+      if (data.programme) {
+        query.set("programme", data.programme);
+      }
+      if (pending) {
+        pending.abort();
+      }
+      pending = "AbortController" in window ? new AbortController() : null;
+      fetch(data.pointsUrl + "?" + query.toString(), {
+        headers: { Accept: "application/json" },
+        signal: pending ? pending.signal : undefined,
+      })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error(String(response.status));
+          }
+          return response.json();
+        })
+        .then(draw)
+        .catch(function (error) {
+          if (error.name !== "AbortError") {
+            map.attributionControl.addAttribution(data.labelFailed);
+          }
+        });
+    }
+
+    map.on("moveend", refresh);
+    if (data.bounds) {
+      var b = numbers(data.bounds);
+      map.fitBounds([[b[1], b[0]], [b[3], b[2]]], {
+        padding: [24, 24],
+        maxZoom: Number(data.fitMaxZoom),
+      });
+    } else {
+      var c = numbers(data.centre);
+      map.setView([c[0], c[1]], Number(data.zoom));
+    }
+    element.classList.add("tile-map-ready");
+  }
+
+  function begin() {
+    whenIdle(function () {
+      loadLeaflet(function () {
+        Array.prototype.forEach.call(elements, start);
+      });
+    });
+  }
+
+  if (document.readyState === "complete") {
+    begin();
+  } else {
+    window.addEventListener("load", begin);
+  }
+})();

@@ -1,0 +1,87 @@
+"""The tile map (issue 19): shown only with tiles configured, after the content,
+beside the list; the offline plan otherwise."""
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from renovation_portal.geo import wgs84_to_gcj02
+from renovation_portal.settings import tile_origins
+from tests.estates.factories import EstateFactory
+
+pytestmark = pytest.mark.django_db
+
+TILES = "https://t{s}.tiles.example.org/{z}/{x}/{y}.png?key=test"
+
+
+@pytest.fixture
+def tiles(settings):
+    settings.MAP_TILE_URL = TILES
+    settings.MAP_TILE_ATTRIBUTION = "© Test tiles"
+    settings.MAP_TILE_SUBDOMAINS = "0123"
+    return settings
+
+
+def located(lat, lng):
+    return EstateFactory(latitude=Decimal(lat), longitude=Decimal(lng))
+
+
+def test_home_without_tiles_draws_the_plan_and_loads_no_map(client):
+    located("35.75", "114.30")
+    text = client.get("/en/").text
+    assert '<svg class="map"' in text
+    assert "data-tile-map" not in text
+    assert "map.js" not in text
+    assert "leaflet" not in text
+
+
+def test_home_with_tiles_shows_the_tile_map_beside_the_list(client, tiles):
+    estate = located("35.75", "114.30")
+    text = client.get("/en/").text
+    assert "data-tile-map" in text
+    assert f'data-tile-url="{TILES.replace("&", "&amp;")}"' in text
+    assert 'data-bounds="114.300000,35.750000,114.300000,35.750000"' in text
+    assert 'data-points-url="/api/v1/map/points/"' in text
+    assert 'data-lang="en"' in text
+    assert '<svg class="map"' not in text
+    # The list names the same place, and the page never waits for Leaflet:
+    # map.js fetches it after the page has loaded.
+    assert f'href="{estate.get_absolute_url()}"' in text
+    assert "List of the places on the map" in text
+    assert re.search(r'<script src="[^"]*map[^"]*\.js" defer>', text)
+    assert '<script src="/static/vendor/leaflet' not in text
+
+
+def test_home_with_gcj02_tiles_opens_on_the_shifted_box(client, tiles):
+    tiles.MAP_TILE_CRS = "gcj02"
+    located("35.75", "114.30")
+    lat, lng = wgs84_to_gcj02(35.75, 114.30)
+    text = client.get("/").text
+    assert f'data-bounds="{lng:.6f},{lat:.6f},{lng:.6f},{lat:.6f}"' in text
+    assert 'data-crs="gcj02"' in text
+
+
+def test_tile_origins_allow_every_subdomain_of_the_tiles():
+    assert tile_origins(TILES, "", "http://127.0.0.1:8123/{z}/{x}/{y}.png") == [
+        "https://*.tiles.example.org",
+        "http://127.0.0.1:8123",
+    ]
+
+
+def test_compound_page_without_tiles_has_no_map(client):
+    estate = located("35.75", "114.30")
+    assert "data-tile-map" not in client.get(estate.get_absolute_url()).text
+
+
+def test_compound_page_with_tiles_centres_the_map_on_the_compound(client, tiles):
+    estate = located("35.75", "114.30")
+    text = client.get(f"/en{estate.get_absolute_url()}").text
+    assert 'data-centre="35.750000,114.300000"' in text
+    assert f'data-focus="{estate.slug}"' in text
+    assert estate.community.get_absolute_url() in text
+
+
+def test_compound_page_without_coordinates_has_no_map(client, tiles):
+    estate = EstateFactory()
+    assert "data-tile-map" not in client.get(estate.get_absolute_url()).text
