@@ -7,16 +7,24 @@ zoom (about ``CELL_PIXELS`` on screen) and one SQL ``GROUP BY`` counts each
 cell, so the answer has at most about ``MAX_CELLS_PER_SIDE`` squared features.
 A cell that holds one compound is sent as that compound. At most three
 queries, whatever the data.
+
+Counting a country's worth of compounds takes PostgreSQL a few hundred
+milliseconds, so at the coarse zooms (a country, a province) the grid is the
+whole register's, counted once per data change and kept in the cache
+(``page_cache.per_generation``, as the home page's stage counts are); the box
+then only picks its cells.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, Exists, FloatField, Min, OuterRef, Q
 from django.db.models.functions import Cast, Floor
 
 from estates.models import Estate, ProgrammeMembership, Stage
+from renovation_portal import page_cache
 
 # Compounds sent one by one when the box holds no more than this.
 MAP_POINTS_LIMIT = 300
@@ -26,6 +34,10 @@ CELL_DEGREES_AT_ZOOM_0 = 360 * CELL_PIXELS / 256
 # Whatever box and zoom a client sends, no more cells than this on a side.
 MAX_CELLS_PER_SIDE = 40
 MAX_ZOOM = 20
+# Up to this zoom (cells of 0.35 degrees and more) the grid is the whole
+# register's, kept per data change; past it a box's compounds are few enough
+# to count at each request (a screen at zoom 9 is about 7 by 3 degrees).
+KEPT_GRID_MAX_ZOOM = 8
 
 POINT_FIELDS = (
     "id",
@@ -48,6 +60,9 @@ class Box:
     north: float
 
 
+WORLD = Box(west=-180.0, south=-90.0, east=180.0, north=90.0)
+
+
 @dataclass
 class Cluster:
     latitude: float
@@ -63,12 +78,19 @@ class MapPoints:
     cell_degrees: float | None = None
 
 
-def cell_degrees(box: Box, zoom: int) -> float:
-    """The side of a grid cell: ``CELL_PIXELS`` at this zoom, or coarser when
-    the box would otherwise hold more than ``MAX_CELLS_PER_SIDE`` a side."""
-    by_zoom = CELL_DEGREES_AT_ZOOM_0 / 2**zoom
+def grid_zoom(box: Box, zoom: int) -> int:
+    """The zoom whose cells the grid uses: the map's, or coarser while the box
+    would hold more than ``MAX_CELLS_PER_SIDE`` cells a side. Cells are always
+    ``CELL_DEGREES_AT_ZOOM_0 / 2**zoom``, so a coarse cell is whole finer
+    ones and a zoom's grid is the same whatever box asks for it."""
     span = max(box.east - box.west, box.north - box.south)
-    return max(by_zoom, span / MAX_CELLS_PER_SIDE)
+    while zoom > 0 and span > MAX_CELLS_PER_SIDE * cell_side(zoom):
+        zoom -= 1
+    return zoom
+
+
+def cell_side(zoom: int) -> float:
+    return CELL_DEGREES_AT_ZOOM_0 / 2**zoom
 
 
 def _in_box(box: Box, *, stage: str | None, programme: str | None):
@@ -91,6 +113,59 @@ def _in_box(box: Box, *, stage: str | None, programme: str | None):
     return estates
 
 
+def _grid(estates, cell: float) -> list[tuple]:
+    """(cell row, cell column, count, mean latitude, mean longitude, an id,
+    {stage: count}) of each cell holding some of ``estates``."""
+    stage_counts = {
+        f"stage_{value}": Count("pk", filter=Q(stage=value)) for value in Stage.values
+    }
+    rows = (
+        estates.annotate(
+            cell_y=Floor(Cast("latitude", FloatField()) / cell),
+            cell_x=Floor(Cast("longitude", FloatField()) / cell),
+        )
+        .values("cell_y", "cell_x")
+        .annotate(
+            count=Count("pk"),
+            mean_lat=Avg(Cast("latitude", FloatField())),
+            mean_lng=Avg(Cast("longitude", FloatField())),
+            first=Min("pk"),
+            **stage_counts,
+        )
+        .order_by()
+    )
+    return [
+        (
+            int(row["cell_y"]),
+            int(row["cell_x"]),
+            row["count"],
+            row["mean_lat"],
+            row["mean_lng"],
+            row["first"],
+            {
+                value: row[f"stage_{value}"]
+                for value in Stage.values
+                if row[f"stage_{value}"]
+            },
+        )
+        for row in rows
+    ]
+
+
+def _kept_grid(zoom: int, *, stage: str | None, programme: str | None) -> list:
+    """The whole register's grid at a coarse zoom, counted at most once per
+    data change (page_cache.per_generation, as the home page's stage counts):
+    a view of the country would otherwise read every compound."""
+    cell = cell_side(zoom)
+
+    def count() -> list[tuple]:
+        return _grid(_in_box(WORLD, stage=stage, programme=programme), cell)
+
+    return page_cache.per_generation(
+        f"map-grid:{zoom}:{stage or ''}:{programme or ''}", count
+    )
+
+
 def map_points(
     box: Box,
     zoom: int,
@@ -103,38 +178,26 @@ def map_points(
     points = list(estates.values(*POINT_FIELDS)[: MAP_POINTS_LIMIT + 1])
     if len(points) <= MAP_POINTS_LIMIT:
         return MapPoints(compounds=points, clusters=[])
-    cell = cell_degrees(box, zoom)
-    stage_counts = {value: Count("pk", filter=Q(stage=value)) for value in Stage.values}
-    cells = (
-        estates.annotate(
-            cell_y=Floor(Cast("latitude", FloatField()) / cell),
-            cell_x=Floor(Cast("longitude", FloatField()) / cell),
-        )
-        .values("cell_y", "cell_x")
-        .annotate(
-            count=Count("pk"),
-            mean_lat=Avg(Cast("latitude", FloatField())),
-            mean_lng=Avg(Cast("longitude", FloatField())),
-            first=Min("pk"),
-            **{f"stage_{value}": counted for value, counted in stage_counts.items()},
-        )
-        .order_by()
-    )
+    zoom = grid_zoom(box, zoom)
+    cell = cell_side(zoom)
+    if zoom <= KEPT_GRID_MAX_ZOOM:
+        rows_from, rows_to = math.floor(box.south / cell), math.floor(box.north / cell)
+        cols_from, cols_to = math.floor(box.west / cell), math.floor(box.east / cell)
+        cells = [
+            row
+            for row in _kept_grid(zoom, stage=stage, programme=programme)
+            if rows_from <= row[0] <= rows_to and cols_from <= row[1] <= cols_to
+        ]
+    else:
+        cells = _grid(estates, cell)
     clusters, single_ids = [], []
-    for row in cells:
-        if row["count"] == 1:
-            single_ids.append(row["first"])
+    for _row, _col, count, mean_lat, mean_lng, first, by_stage in cells:
+        if count == 1:
+            single_ids.append(first)
             continue
         clusters.append(
             Cluster(
-                latitude=row["mean_lat"],
-                longitude=row["mean_lng"],
-                count=row["count"],
-                by_stage={
-                    value: row[f"stage_{value}"]
-                    for value in Stage.values
-                    if row[f"stage_{value}"]
-                },
+                latitude=mean_lat, longitude=mean_lng, count=count, by_stage=by_stage
             )
         )
     compounds = []

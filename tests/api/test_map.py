@@ -7,6 +7,7 @@ import pytest
 
 from estates.models import Estate
 from estates.selectors import map as map_selectors
+from estates.selectors.map import Box
 from renovation_portal.geo import wgs84_to_gcj02
 from tests.estates.factories import (
     CommunityFactory,
@@ -209,3 +210,28 @@ def test_map_points_rejects_unknown_parameters(client):
 def test_map_points_box_error_is_in_the_request_language(client, language, text):
     response = points(client, bbox="x", lang=language)
     assert text in response.json()["errors"]["bbox"][0]
+
+
+@pytest.mark.parametrize(
+    ("box", "zoom", "expected"),
+    [
+        (Box(113.0, 35.0, 115.0, 37.0), 9, 9),
+        (Box(113.0, 35.0, 115.0, 37.0), 12, 10),
+        (Box(73.0, 18.0, 135.0, 54.0), 4, 4),
+        (Box(73.0, 18.0, 135.0, 54.0), 20, 5),
+        (Box(-180.0, -90.0, 180.0, 90.0), 20, 3),
+    ],
+)
+def test_grid_zoom_keeps_at_most_forty_cells_a_side(box, zoom, expected):
+    assert map_selectors.grid_zoom(box, zoom) == expected
+
+
+def test_kept_and_counted_grids_agree(monkeypatch):
+    monkeypatch.setattr(map_selectors, "MAP_POINTS_LIMIT", 10)
+    many(60, step=0.013, stage="construction")
+    box = Box(113.0, 35.0, 115.0, 37.0)
+    kept = map_selectors.map_points(box, 8)
+    monkeypatch.setattr(map_selectors, "KEPT_GRID_MAX_ZOOM", -1)
+    counted = map_selectors.map_points(box, 8)
+    assert kept == counted
+    assert sum(c.count for c in kept.clusters) + len(kept.compounds) == 60
