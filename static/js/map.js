@@ -76,6 +76,7 @@
 
     function draw(answer) {
       places.clearLayers();
+      element.dataset.zoomNow = String(map.getZoom());
       answer.features.forEach(function (feature) {
         var position = [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
         var properties = feature.properties;

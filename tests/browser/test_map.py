@@ -1,0 +1,149 @@
+"""The tile map (issue 19) against a tile server the test runs itself: the
+source data's compounds as pins, a popup that leads to the compound's page,
+and clusters when a view holds many compounds. Nothing leaves the machine."""
+
+import copy
+import io
+import threading
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from estates.models import Estate
+from estates.selectors import map as map_selectors
+
+pytestmark = pytest.mark.browser
+
+
+def _tile_png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (256, 256), (222, 235, 214)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+class TileServer:
+    """Any /z/x/y.png is the same plain tile; the paths asked are kept."""
+
+    def __init__(self):
+        tile = _tile_png()
+        asked = self.asked = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's name)
+                asked.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Type", "image/png")
+                self.send_header("Content-Length", str(len(tile)))
+                self.end_headers()
+                self.wfile.write(tile)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.origin = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def tiles(settings):
+    server = TileServer()
+    settings.MAP_TILE_URL = f"{server.origin}/{{z}}/{{x}}/{{y}}.png"
+    settings.MAP_TILE_ATTRIBUTION = "Test tiles"
+    settings.MAP_TILE_MAX_ZOOM = 18
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["img-src"].append(server.origin)
+    settings.CONTENT_SECURITY_POLICY = policy
+    yield server
+    server.close()
+
+
+def test_home_map_shows_the_source_compounds_and_a_popup_leads_to_one(
+    page, site, tiles, shot, axe_scan
+):
+    # The source gives no coordinates: five of its compounds get made-up
+    # ones, a few hundred metres apart, for the test only.
+    located = list(Estate.objects.order_by("pk")[:5])
+    for n, estate in enumerate(located):
+        estate.latitude = Decimal(f"{35.750 + n * 0.004:.6f}")
+        estate.longitude = Decimal(f"{114.300 + n * 0.005:.6f}")
+    Estate.objects.bulk_update(located, ["latitude", "longitude"])
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto("/en/")
+
+    pins = page.locator(".tile-map .map-pin")
+    expect(pins).to_have_count(len(located))
+    assert any(path.endswith(".png") for path in tiles.asked)
+    violations, account = axe_scan(page)
+    assert not violations, account
+
+    estate = located[0]
+    name = estate.name_en or estate.name_zh_hans
+    page.locator(f'.map-pin[title="{name}"]').click()
+    link = page.locator(".leaflet-popup .map-popup-name")
+    expect(link).to_have_text(name)
+    page.locator(".tile-map").scroll_into_view_if_needed()
+    shot(page, "home-map-popup")
+    link.click()
+    expect(page).to_have_url(f"{site.url}/en/estates/{estate.slug}/")
+    assert errors == []
+
+
+def test_home_map_clusters_many_compounds(page, site, tiles, monkeypatch, shot):
+    monkeypatch.setattr(map_selectors, "MAP_POINTS_LIMIT", 20)
+    community = Estate.objects.first().community
+    Estate.objects.bulk_create(
+        Estate(
+            name_zh_hans=f"测试合成小区{n}",  # synthetic: made up for this test
+            slug=f"test-map-cluster-{n}",
+            community=community,
+            latitude=Decimal(f"{30 + (n % 10) * 0.5:.6f}"),
+            longitude=Decimal(f"{105 + (n // 10) * 0.5:.6f}"),
+        )
+        for n in range(100)
+    )
+    page.goto("/en/")
+    clusters = page.locator(".tile-map .map-cluster")
+    expect(clusters.first).to_be_visible()
+    shot(page, "home-map-clusters")
+    counts = [int(text) for text in clusters.all_inner_texts()]
+    pins = page.locator(".tile-map .map-pin").count()
+    total = Estate.objects.filter(latitude__isnull=False).count()
+    assert sum(counts) + pins == total
+
+    # A cluster zooms the map in towards its compounds.
+    before = page.locator(".tile-map").get_attribute("data-zoom-now")
+    clusters.first.click()
+    expect(page.locator(".tile-map")).not_to_have_attribute(
+        "data-zoom-now", before or ""
+    )
+
+
+@pytest.mark.parametrize("crs", ["wgs84", "gcj02"])
+def test_compound_page_map_puts_the_compound_at_its_centre(
+    page, site, tiles, settings, crs
+):
+    # With GCJ-02 tiles the page centres the map on the shifted point and the
+    # API answers in GCJ-02, so the pin sits at the centre either way.
+    settings.MAP_TILE_CRS = crs
+    estate = Estate.objects.order_by("pk").first()
+    estate.latitude, estate.longitude = Decimal("35.750000"), Decimal("114.300000")
+    Estate.objects.bulk_update([estate], ["latitude", "longitude"])
+    with page.expect_request(lambda r: "/api/v1/map/points/" in r.url) as asked:
+        page.goto(f"/en/estates/{estate.slug}/")
+    assert ("crs=gcj02" in asked.value.url) == (crs == "gcj02")
+    pin = page.locator(".tile-map .map-pin.map-focus")
+    expect(pin).to_have_count(1)
+    box = page.locator(".tile-map").bounding_box()
+    spot = pin.bounding_box()
+    assert abs(spot["x"] + spot["width"] / 2 - (box["x"] + box["width"] / 2)) < 3
+    assert abs(spot["y"] + spot["height"] / 2 - (box["y"] + box["height"] / 2)) < 3
+    assert tiles.asked
