@@ -281,11 +281,10 @@ class Estate(SlugFromNameMixin, TimeStampedModel):
             ),
             models.Index(fields=["year_built"], name="estate_year_built"),
             # The map's box (estates.selectors.map): a range of latitudes, then
-            # of longitudes; on PostgreSQL the stage and id are carried along, so a
-            # grid of the whole country is counted from the index alone.
+            # of longitudes; the stage and id come along (key columns, since
+            # SQLite has no INCLUDE), so a box's grid is counted from the index.
             models.Index(
-                fields=["latitude", "longitude"],
-                include=["stage", "id"],
+                fields=["latitude", "longitude", "stage", "id"],
                 name="estate_location",
                 condition=models.Q(latitude__isnull=False, longitude__isnull=False),
             ),
