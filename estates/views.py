@@ -121,6 +121,8 @@ class CommunityDetailView(DetailView):
         )
         context["page_obj"] = paginator.get_page(self.request.GET.get("page"))
         context["checklist"] = selectors.community_checklist(community=self.object)
+        # Its compounds on the map, found by the map itself through the API.
+        context["tile_map"] = maps.tile_map("community-map", community=self.object.slug)
         page_cache.shows_children_of(self.object, *_prefetched(self.object, "councils"))
         return context
 

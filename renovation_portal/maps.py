@@ -38,11 +38,14 @@ def tile_map(
     centre: tuple[float, float] | None = None,
     zoom: int = FIT_MAX_ZOOM,
     programme: str = "",
+    community: str = "",
     focus: str = "",
 ) -> dict | None:
     """The map element's data, or None without tiles. The map opens on the
-    box of ``points`` (WGS-84 (lat, lng)), or on ``centre`` at ``zoom``;
-    ``focus`` is the slug of the compound the page is about."""
+    box of ``points`` (WGS-84 (lat, lng)), or on ``centre`` at ``zoom``, or,
+    with neither, on the compounds the API finds for ``programme`` or
+    ``community`` (the page then reads nothing for the map); ``focus`` is the
+    slug of the compound the page is about."""
     if not tiles_configured():
         return None
     view = {}
@@ -56,6 +59,8 @@ def tile_map(
     elif centre:
         lat, lng = _shown(*centre)
         view["centre"] = f"{lat:.6f},{lng:.6f}"
+    elif programme or community:
+        view["fit"] = True
     else:
         return None
     return {
@@ -72,6 +77,7 @@ def tile_map(
         "crs": settings.MAP_TILE_CRS,
         "zoom": min(zoom, settings.MAP_TILE_MAX_ZOOM),
         "programme": programme,
+        "community": community,
         "lang": get_language() or settings.LANGUAGE_CODE,
         "focus": focus,
         **view,

@@ -71,6 +71,7 @@ class MapPointsForm(forms.Form):
     zoom = filters.IntegerField(label=_("zoom"), min_value=0, max_value=MAX_ZOOM)
     stage = forms.ChoiceField(label=_("stage"), choices=Stage.choices, required=False)
     programme = filters.SlugField(label=_("programme"), required=False)
+    community = filters.SlugField(label=_("community"), required=False)
     crs = forms.ChoiceField(
         label=_("coordinate system"), choices=COORDINATE_SYSTEMS, required=False
     )
@@ -210,6 +211,11 @@ class MapPointsView(PortalViewMixin, GenericAPIView):
                 "matches nothing.",
             ),
             _parameter(
+                "community",
+                "Only compounds of this community (its slug); an unknown one "
+                "matches nothing.",
+            ),
+            _parameter(
                 "crs",
                 "The coordinate system of `bbox` and of the answer: `wgs84` "
                 "(default; Tianditu's tiles) or `gcj02` (AMap's, Tencent's).",
@@ -229,6 +235,7 @@ class MapPointsView(PortalViewMixin, GenericAPIView):
             data["zoom"],
             stage=data["stage"] or None,
             programme=data["programme"] or None,
+            community=data["community"] or None,
         )
         place = wgs84_to_gcj02 if gcj02 else (lambda lat, lng: (lat, lng))
         features = [self._compound(request, row, place) for row in found.compounds] + [

@@ -93,7 +93,13 @@ def cell_side(zoom: int) -> float:
     return CELL_DEGREES_AT_ZOOM_0 / 2**zoom
 
 
-def _in_box(box: Box, *, stage: str | None, programme: str | None):
+def _in_box(
+    box: Box,
+    *,
+    stage: str | None,
+    programme: str | None,
+    community: str | None = None,
+):
     estates = Estate.objects.filter(
         latitude__gte=box.south,
         latitude__lte=box.north,
@@ -102,6 +108,8 @@ def _in_box(box: Box, *, stage: str | None, programme: str | None):
     ).order_by()
     if stage:
         estates = estates.filter(stage=stage)
+    if community:
+        estates = estates.filter(community__slug=community)
     if programme:
         estates = estates.filter(
             Exists(
@@ -152,17 +160,20 @@ def _grid(estates, cell: float) -> list[tuple]:
     ]
 
 
-def _kept_grid(zoom: int, *, stage: str | None, programme: str | None) -> list:
+def _kept_grid(
+    zoom: int, *, stage: str | None, programme: str | None, community: str | None
+) -> list:
     """The whole register's grid at a coarse zoom, counted at most once per
     data change (page_cache.per_generation, as the home page's stage counts):
     a view of the country would otherwise read every compound."""
     cell = cell_side(zoom)
 
     def count() -> list[tuple]:
-        return _grid(_in_box(WORLD, stage=stage, programme=programme), cell)
+        found = _in_box(WORLD, stage=stage, programme=programme, community=community)
+        return _grid(found, cell)
 
     return page_cache.per_generation(
-        f"map-grid:{zoom}:{stage or ''}:{programme or ''}", count
+        f"map-grid:{zoom}:{stage or ''}:{programme or ''}:{community or ''}", count
     )
 
 
@@ -172,9 +183,10 @@ def map_points(
     *,
     stage: str | None = None,
     programme: str | None = None,
+    community: str | None = None,
 ) -> MapPoints:
     """The compounds in ``box`` (with coordinates), or their grid clusters."""
-    estates = _in_box(box, stage=stage, programme=programme)
+    estates = _in_box(box, stage=stage, programme=programme, community=community)
     points = list(estates.values(*POINT_FIELDS)[: MAP_POINTS_LIMIT + 1])
     if len(points) <= MAP_POINTS_LIMIT:
         return MapPoints(compounds=points, clusters=[])
@@ -185,7 +197,9 @@ def map_points(
         cols_from, cols_to = math.floor(box.west / cell), math.floor(box.east / cell)
         cells = [
             row
-            for row in _kept_grid(zoom, stage=stage, programme=programme)
+            for row in _kept_grid(
+                zoom, stage=stage, programme=programme, community=community
+            )
             if rows_from <= row[0] <= rows_to and cols_from <= row[1] <= cols_to
         ]
     else:

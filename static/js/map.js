@@ -109,54 +109,84 @@
       });
     }
 
-    function refresh() {
-      var bounds = map.getBounds();
-      var box = [
-        clamp(bounds.getWest(), -180, 180),
-        clamp(bounds.getSouth(), -90, 90),
-        clamp(bounds.getEast(), -180, 180),
-        clamp(bounds.getNorth(), -90, 90),
-      ].map(function (value) { return value.toFixed(6); });
-      var query = new URLSearchParams({ bbox: box.join(","), zoom: String(map.getZoom()) });
-      if (data.lang) {
-        query.set("lang", data.lang);
-      }
+    function ask(box, zoom) {
+      var query = new URLSearchParams({
+        bbox: box.map(function (value) { return value.toFixed(6); }).join(","),
+        zoom: String(zoom),
+      });
+      ["lang", "programme", "community"].forEach(function (name) {
+        if (data[name]) {
+          query.set(name, data[name]);
+        }
+      });
       if (data.crs === "gcj02") {
         query.set("crs", "gcj02");
-      }
-      if (data.programme) {
-        query.set("programme", data.programme);
       }
       if (pending) {
         pending.abort();
       }
       pending = "AbortController" in window ? new AbortController() : null;
-      fetch(data.pointsUrl + "?" + query.toString(), {
+      return fetch(data.pointsUrl + "?" + query.toString(), {
         headers: { Accept: "application/json" },
         signal: pending ? pending.signal : undefined,
-      })
-        .then(function (response) {
-          if (!response.ok) {
-            throw new Error(String(response.status));
-          }
-          return response.json();
-        })
-        .then(draw)
-        .catch(function (error) {
-          if (error.name !== "AbortError") {
-            map.attributionControl.addAttribution(data.labelFailed);
-          }
-        });
+      }).then(function (response) {
+        if (!response.ok) {
+          throw new Error(String(response.status));
+        }
+        return response.json();
+      });
     }
 
-    map.on("moveend", refresh);
-    if (data.bounds) {
+    function failed(error) {
+      if (error.name !== "AbortError") {
+        map.attributionControl.addAttribution(data.labelFailed);
+      }
+    }
+
+    function refresh() {
+      var bounds = map.getBounds();
+      ask([
+        clamp(bounds.getWest(), -180, 180),
+        clamp(bounds.getSouth(), -90, 90),
+        clamp(bounds.getEast(), -180, 180),
+        clamp(bounds.getNorth(), -90, 90),
+      ], map.getZoom()).then(draw).catch(failed);
+    }
+
+    // A programme's or community's map opens on its compounds, wherever they
+    // are: one look at the whole world first, then the box they fill.
+    function fit() {
+      ask([-180, -90, 180, 90], 2).then(function (answer) {
+        if (!answer.features.length) {
+          map.remove();
+          element.textContent = "";
+          var note = document.createElement("p");
+          note.className = "map-note";
+          note.textContent = data.labelEmpty;
+          element.appendChild(note);
+          element.classList.add("tile-map-empty");
+          return;
+        }
+        var corners = answer.features.map(function (feature) {
+          return [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
+        });
+        map.on("moveend", refresh);
+        map.fitBounds(corners, { padding: [24, 24], maxZoom: Number(data.fitMaxZoom) });
+      }).catch(failed);
+    }
+
+    if (data.fit) {
+      map.setView([0, 0], 2);
+      fit();
+    } else if (data.bounds) {
+      map.on("moveend", refresh);
       var b = numbers(data.bounds);
       map.fitBounds([[b[1], b[0]], [b[3], b[2]]], {
         padding: [24, 24],
         maxZoom: Number(data.fitMaxZoom),
       });
     } else {
+      map.on("moveend", refresh);
       var c = numbers(data.centre);
       map.setView([c[0], c[1]], Number(data.zoom));
     }

@@ -235,3 +235,10 @@ def test_kept_and_counted_grids_agree(monkeypatch):
     counted = map_selectors.map_points(box, 8)
     assert kept == counted
     assert sum(c.count for c in kept.clusters) + len(kept.compounds) == 60
+
+
+def test_map_points_filters_by_community(client):
+    located(36.0, 114.0)
+    kept = located(36.1, 114.1)
+    features = points(client, community=kept.community.slug).json()["features"]
+    assert [f["properties"]["slug"] for f in features] == [kept.slug]

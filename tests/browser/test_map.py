@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from estates.models import Estate
+from estates.models import Estate, Programme
 from estates.selectors import map as map_selectors
 
 pytestmark = pytest.mark.browser
@@ -147,3 +147,28 @@ def test_compound_page_map_puts_the_compound_at_its_centre(
     assert abs(spot["x"] + spot["width"] / 2 - (box["x"] + box["width"] / 2)) < 3
     assert abs(spot["y"] + spot["height"] / 2 - (box["y"] + box["height"] / 2)) < 3
     assert tiles.asked
+
+
+def test_programme_map_opens_on_its_compounds(page, site, tiles):
+    programme = Programme.objects.order_by("position", "pk").first()
+    estates = [m.estate for m in programme.memberships.select_related("estate")[:3]]
+    for n, estate in enumerate(estates):
+        estate.latitude = Decimal(f"{30.100 + n * 0.01:.6f}")
+        estate.longitude = Decimal(f"{120.100 + n * 0.01:.6f}")
+    Estate.objects.bulk_update(estates, ["latitude", "longitude"])
+    page.goto(f"/en/programmes/{programme.slug}/")
+    expect(page.locator(".tile-map .map-pin")).to_have_count(len(estates))
+    # Fitted to them: each pin is inside the map's box.
+    box = page.locator(".tile-map").bounding_box()
+    for pin in page.locator(".tile-map .map-pin").all():
+        spot = pin.bounding_box()
+        assert box["x"] <= spot["x"] <= box["x"] + box["width"]
+        assert box["y"] <= spot["y"] <= box["y"] + box["height"]
+
+
+def test_community_map_without_located_compounds_says_so(page, site, tiles):
+    community = Estate.objects.order_by("pk").first().community
+    page.goto(f"/en{community.get_absolute_url()}")
+    expect(page.locator(".tile-map .map-note")).to_contain_text(
+        "None of these compounds has coordinates yet"
+    )

@@ -8,7 +8,7 @@ import pytest
 
 from renovation_portal.geo import wgs84_to_gcj02
 from renovation_portal.settings import tile_origins
-from tests.estates.factories import EstateFactory
+from tests.estates.factories import EstateFactory, ProgrammeMembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +85,26 @@ def test_compound_page_with_tiles_centres_the_map_on_the_compound(client, tiles)
 def test_compound_page_without_coordinates_has_no_map(client, tiles):
     estate = EstateFactory()
     assert "data-tile-map" not in client.get(estate.get_absolute_url()).text
+
+
+def test_programme_page_with_tiles_lets_the_map_find_its_compounds(client, tiles):
+    member = ProgrammeMembershipFactory(estate=located("35.75", "114.30"))
+    text = client.get(f"/en/programmes/{member.programme.slug}/").text
+    assert 'data-fit="1"' in text
+    assert f'data-programme="{member.programme.slug}"' in text
+
+
+def test_community_page_with_tiles_lets_the_map_find_its_compounds(client, tiles):
+    estate = located("35.75", "114.30")
+    text = client.get(f"/en{estate.community.get_absolute_url()}").text
+    assert 'data-fit="1"' in text
+    assert f'data-community="{estate.community.slug}"' in text
+
+
+def test_programme_and_community_pages_without_tiles_have_no_map(client):
+    member = ProgrammeMembershipFactory(estate=located("35.75", "114.30"))
+    for url in (
+        f"/programmes/{member.programme.slug}/",
+        member.estate.community.get_absolute_url(),
+    ):
+        assert "data-tile-map" not in client.get(url).text
