@@ -82,3 +82,27 @@ def tile_map(
         "focus": focus,
         **view,
     }
+
+
+# Where the admin's map opens for a compound without coordinates: the whole
+# of mainland China.
+PICK_DEFAULT_CENTRE = (35.0, 105.0)
+PICK_DEFAULT_ZOOM = 4
+
+
+def pick_map(
+    latitude: float | None, longitude: float | None, *, lat_input: str, lng_input: str
+) -> dict | None:
+    """The admin's map for picking a coordinate into the inputs ``lat_input``
+    and ``lng_input`` (their ids), or None without tiles. The inputs hold
+    WGS-84; ``static/js/admin-map.js`` converts from GCJ-02 tiles."""
+    located = latitude is not None and longitude is not None
+    centre = (latitude, longitude) if located else PICK_DEFAULT_CENTRE
+    view = tile_map(
+        "pick-map",
+        centre=centre,
+        zoom=FIT_MAX_ZOOM if located else PICK_DEFAULT_ZOOM,
+    )
+    if view is None:
+        return None
+    return {**view, "lat_input": lat_input, "lng_input": lng_input}

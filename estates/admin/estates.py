@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from renovation_portal import maps
 from renovation_portal.admin import (
     BilingualModelAdmin,
     BilingualTabularInline,
@@ -155,6 +156,7 @@ class EstateAdmin(BilingualModelAdmin):
     ordering = ["name_zh_hans"]
     readonly_fields = [
         "stage",
+        "pick_on_map",
         "step_list",
         "key_hanzi",
         "key_pinyin",
@@ -165,7 +167,14 @@ class EstateAdmin(BilingualModelAdmin):
     ]
     fieldsets = [
         fieldset(None, Estate, "name", "slug", "aliases", "community", "stage"),
-        fieldset(_("Place"), Estate, "address", ("latitude", "longitude"), "courtyard"),
+        fieldset(
+            _("Place"),
+            Estate,
+            "address",
+            ("latitude", "longitude"),
+            "pick_on_map",
+            "courtyard",
+        ),
         fieldset(
             _("Figures"),
             Estate,
@@ -203,6 +212,10 @@ class EstateAdmin(BilingualModelAdmin):
     history_derived_fields = ("stage", "stage_reported_on")
     change_form_template = "admin/estates/estate/change_form.html"
 
+    class Media:
+        js = ["js/admin-map.js"]
+        css = {"all": ["css/admin-map.css"]}
+
     key_hanzi = _search_key("search_hanzi", _("Chinese characters"))
     key_pinyin = _search_key("search_pinyin", _("full pinyin"))
     key_initials = _search_key("search_initials", _("pinyin initials"))
@@ -225,6 +238,21 @@ class EstateAdmin(BilingualModelAdmin):
                 steps_finished=related_count(Estate, "steps", status__in=FINISHED),
             )
         )
+
+    @admin.display(description=_("map"))
+    def pick_on_map(self, obj):
+        """Coordinates picked by clicking or dragging a pin (issue 19)."""
+        located = (
+            obj is not None and obj.latitude is not None and obj.longitude is not None
+        )
+        view = maps.pick_map(
+            float(obj.latitude) if located else None,
+            float(obj.longitude) if located else None,
+            lat_input="id_latitude",
+            lng_input="id_longitude",
+        )
+        html = render_to_string("admin/includes/pick_map.html", {"map": view})
+        return mark_safe(" ".join(html.split("\n")))  # noqa: S308 (a template's output)
 
     @admin.display(description=_("steps"))
     def step_list(self, obj):

@@ -2,67 +2,15 @@
 source data's compounds as pins, a popup that leads to the compound's page,
 and clusters when a view holds many compounds. Nothing leaves the machine."""
 
-import copy
-import io
-import threading
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
 from estates.models import Estate, Programme
 from estates.selectors import map as map_selectors
 
 pytestmark = pytest.mark.browser
-
-
-def _tile_png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (256, 256), (222, 235, 214)).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-class TileServer:
-    """Any /z/x/y.png is the same plain tile; the paths asked are kept."""
-
-    def __init__(self):
-        tile = _tile_png()
-        asked = self.asked = []
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (http.server's name)
-                asked.append(self.path)
-                self.send_response(200)
-                self.send_header("Content-Type", "image/png")
-                self.send_header("Content-Length", str(len(tile)))
-                self.end_headers()
-                self.wfile.write(tile)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def tiles(settings):
-    server = TileServer()
-    settings.MAP_TILE_URL = f"{server.origin}/{{z}}/{{x}}/{{y}}.png"
-    settings.MAP_TILE_ATTRIBUTION = "Test tiles"
-    settings.MAP_TILE_MAX_ZOOM = 18
-    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
-    policy["DIRECTIVES"]["img-src"].append(server.origin)
-    settings.CONTENT_SECURITY_POLICY = policy
-    yield server
-    server.close()
 
 
 def test_home_map_shows_the_source_compounds_and_a_popup_leads_to_one(

@@ -108,3 +108,23 @@ def test_programme_and_community_pages_without_tiles_have_no_map(client):
         member.estate.community.get_absolute_url(),
     ):
         assert "data-tile-map" not in client.get(url).text
+
+
+def test_admin_without_tiles_asks_for_typed_coordinates(admin_client):
+    estate = located("35.75", "114.30")
+    text = admin_client.get(f"/admin/estates/estate/{estate.pk}/change/").text
+    assert "data-pick-map" not in text
+    assert "MAP_TILE_URL" in text
+
+
+def test_admin_with_tiles_offers_a_map_on_the_compound(admin_client, tiles):
+    estate = located("35.75", "114.30")
+    text = admin_client.get(f"/admin/estates/estate/{estate.pk}/change/").text
+    assert "data-pick-map" in text
+    assert 'data-centre="35.750000,114.300000"' in text
+    assert 'data-lat-input="id_latitude"' in text
+
+
+def test_admin_map_of_a_new_compound_opens_on_the_country(admin_client, tiles):
+    text = admin_client.get("/admin/estates/estate/add/").text
+    assert 'data-centre="35.000000,105.000000" data-zoom="4"' in text
