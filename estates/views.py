@@ -7,7 +7,7 @@ from django_filters.views import FilterView
 
 from estates import selectors
 from estates.filters import EstateFilter
-from estates.models import Programme
+from estates.models import Programme, Stage
 from estates.selectors.estate_page import estate_page
 from renovation_portal import maps, page_cache
 from renovation_portal.pagination import CappedPaginator, RankedPaginator
@@ -98,6 +98,7 @@ class EstateDetailView(DetailView):
                 "estate-map",
                 centre=(float(estate.latitude), float(estate.longitude)),
                 focus=estate.slug,
+                stages=Stage.choices,
             )
         # What the page lists under the compound and its councils; any new
         # programme may cover it (issue 17: the page's cache tags).

@@ -40,12 +40,14 @@ def tile_map(
     programme: str = "",
     community: str = "",
     focus: str = "",
+    stages: list[tuple[str, str]] | None = None,
 ) -> dict | None:
     """The map element's data, or None without tiles. The map opens on the
     box of ``points`` (WGS-84 (lat, lng)), or on ``centre`` at ``zoom``, or,
     with neither, on the compounds the API finds for ``programme`` or
     ``community`` (the page then reads nothing for the map); ``focus`` is the
-    slug of the compound the page is about."""
+    slug of the compound the page is about. ``stages`` (value, label): a menu
+    beside the map that shows one stage's compounds."""
     if not tiles_configured():
         return None
     view = {}
@@ -78,6 +80,7 @@ def tile_map(
         "zoom": min(zoom, settings.MAP_TILE_MAX_ZOOM),
         "programme": programme,
         "community": community,
+        "stages": stages or [],
         "lang": get_language() or settings.LANGUAGE_CODE,
         "focus": focus,
         **view,

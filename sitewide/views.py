@@ -198,7 +198,9 @@ def _home_map(counts: dict[str, int], lanes: list) -> str:
 
     def draw() -> str:
         layers = _map_layers(counts, lanes)
-        return render_to_string("includes/site_map.html", place_map(layers, "home-map"))
+        return render_to_string(
+            "includes/site_map.html", place_map(layers, "home-map", Stage.choices)
+        )
 
     # Drawn differently with tiles (the tile map) or without (the plan).
     kind = "tiles" if maps.tiles_configured() else "plan"

@@ -311,7 +311,7 @@ def _shape(kind: str, x: float, y: float) -> str:
 
 
 @register.inclusion_tag("includes/site_map.html")
-def place_map(layers, map_id="map"):
+def place_map(layers, map_id="map", stages=None):
     """An offline plan of places drawn from their coordinates (inline SVG).
 
     ``layers`` is a list of (kind, found) where ``found`` has ``places``
@@ -340,7 +340,9 @@ def place_map(layers, map_id="map"):
         # With tiles configured, the tile map takes the plan's place; the list
         # of places stays beside it (renovation_portal/maps.py).
         "tile_map": maps.tile_map(
-            f"{map_id}-tiles", points=[(p["lat"], p["lng"]) for p in points]
+            f"{map_id}-tiles",
+            points=[(p["lat"], p["lng"]) for p in points],
+            stages=stages,
         ),
         "map_id": map_id,
         "points": points,

@@ -114,7 +114,7 @@
         bbox: box.map(function (value) { return value.toFixed(6); }).join(","),
         zoom: String(zoom),
       });
-      ["lang", "programme", "community"].forEach(function (name) {
+      ["lang", "programme", "community", "stage"].forEach(function (name) {
         if (data[name]) {
           query.set(name, data[name]);
         }
@@ -173,6 +173,16 @@
         map.on("moveend", refresh);
         map.fitBounds(corners, { padding: [24, 24], maxZoom: Number(data.fitMaxZoom) });
       }).catch(failed);
+    }
+
+    // The stage menu beside the map, shown once the map works.
+    var menu = document.querySelector('[data-map-stage="' + element.id + '"]');
+    if (menu) {
+      menu.parentNode.hidden = false;
+      menu.addEventListener("change", function () {
+        data.stage = menu.value;
+        refresh();
+      });
     }
 
     if (data.fit) {

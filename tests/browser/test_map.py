@@ -120,3 +120,20 @@ def test_community_map_without_located_compounds_says_so(page, site, tiles):
     expect(page.locator(".tile-map .map-note")).to_contain_text(
         "None of these compounds has coordinates yet"
     )
+
+
+def test_home_map_shows_one_stage_when_asked(page, site, tiles):
+    located = list(Estate.objects.order_by("pk")[:4])
+    for n, estate in enumerate(located):
+        estate.latitude = Decimal(f"{35.750 + n * 0.004:.6f}")
+        estate.longitude = Decimal(f"{114.300 + n * 0.005:.6f}")
+        estate.stage = "construction" if n < 3 else "management"
+    Estate.objects.bulk_update(located, ["latitude", "longitude", "stage"])
+    page.goto("/en/")
+    pins = page.locator(".tile-map .map-pin")
+    expect(pins).to_have_count(4)
+    page.get_by_label("Stage", exact=True).select_option("management")
+    expect(pins).to_have_count(1)
+    expect(page.locator(".tile-map .map-pin.stage-management")).to_have_count(1)
+    page.get_by_label("Stage", exact=True).select_option("")
+    expect(pins).to_have_count(4)

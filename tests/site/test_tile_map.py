@@ -128,3 +128,10 @@ def test_admin_with_tiles_offers_a_map_on_the_compound(admin_client, tiles):
 def test_admin_map_of_a_new_compound_opens_on_the_country(admin_client, tiles):
     text = admin_client.get("/admin/estates/estate/add/").text
     assert 'data-centre="35.000000,105.000000" data-zoom="4"' in text
+
+
+def test_home_map_has_a_stage_menu_hidden_until_the_map_works(client, tiles):
+    located("35.75", "114.30")
+    text = client.get("/en/").text
+    assert '<p class="tile-map-filter" hidden>' in text
+    assert '<option value="management">long-term management</option>' in text
