@@ -36,7 +36,7 @@ MAX_CELLS_PER_SIDE = 40
 MAX_ZOOM = 20
 # Up to this zoom (cells of 0.35 degrees and more) the grid is the whole
 # register's, kept per data change; past it a box's compounds are few enough
-# to count at each request (a screen at zoom 9 is about 7 by 3 degrees).
+# to count at each request (a 1920-pixel screen at zoom 9 is 5 degrees wide).
 KEPT_GRID_MAX_ZOOM = 8
 
 POINT_FIELDS = (
@@ -52,7 +52,7 @@ POINT_FIELDS = (
 
 @dataclass(frozen=True)
 class Box:
-    """A WGS-84 bounding box, west < east and south < north."""
+    """A WGS-84 bounding box, west <= east and south <= north."""
 
     west: float
     south: float
