@@ -73,40 +73,66 @@
     }
     var places = L.layerGroup().addTo(map);
     var pending = null;
+    // What is drawn, by key: a new answer keeps the markers it still has, so
+    // a popup stays open when opening it panned the map (and so asked again).
+    var drawn = {};
 
-    function draw(answer) {
-      places.clearLayers();
-      element.dataset.zoomNow = String(map.getZoom());
-      answer.features.forEach(function (feature) {
-        var position = [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
-        var properties = feature.properties;
-        if (properties.kind === "cluster") {
-          var label = data.labelCluster.replace("{count}", properties.count);
-          var cluster = L.marker(position, {
-            title: label,
-            icon: L.divIcon({
-              className: "map-cluster",
-              html: "<span>" + Number(properties.count) + "</span>",
-              iconSize: [40, 40],
-            }),
-          });
-          cluster.on("click", function () {
-            map.setView(position, Math.min(map.getZoom() + 2, maxZoom));
-          });
-          places.addLayer(cluster);
-          return;
-        }
-        var focus = properties.slug === data.focus;
-        var pin = L.marker(position, {
-          title: properties.name,
+    function keyOf(feature) {
+      var properties = feature.properties;
+      if (properties.kind === "cluster") {
+        return "cluster:" + feature.geometry.coordinates.join(",") + ":" + properties.count;
+      }
+      return "compound:" + properties.slug;
+    }
+
+    function marker(feature) {
+      var position = [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
+      var properties = feature.properties;
+      if (properties.kind === "cluster") {
+        var label = data.labelCluster.replace("{count}", properties.count);
+        var cluster = L.marker(position, {
+          title: label,
           icon: L.divIcon({
-            className: "map-pin stage-" + (properties.stage || "none") + (focus ? " map-focus" : ""),
-            iconSize: focus ? [26, 26] : [20, 20],
+            className: "map-cluster",
+            html: "<span>" + Number(properties.count) + "</span>",
+            iconSize: [40, 40],
           }),
         });
-        pin.bindPopup(compoundPopup(properties, data.labelNoStage));
-        places.addLayer(pin);
+        cluster.on("click", function () {
+          map.setView(position, Math.min(map.getZoom() + 2, maxZoom));
+        });
+        return cluster;
+      }
+      var focus = properties.slug === data.focus;
+      var pin = L.marker(position, {
+        title: properties.name,
+        icon: L.divIcon({
+          className: "map-pin stage-" + (properties.stage || "none") + (focus ? " map-focus" : ""),
+          iconSize: focus ? [26, 26] : [20, 20],
+        }),
       });
+      pin.bindPopup(compoundPopup(properties, data.labelNoStage));
+      return pin;
+    }
+
+    function draw(answer) {
+      element.dataset.zoomNow = String(map.getZoom());
+      var next = {};
+      answer.features.forEach(function (feature) {
+        var key = keyOf(feature);
+        next[key] = drawn[key] || marker(feature);
+      });
+      Object.keys(drawn).forEach(function (key) {
+        if (!(key in next)) {
+          places.removeLayer(drawn[key]);
+        }
+      });
+      Object.keys(next).forEach(function (key) {
+        if (!(key in drawn)) {
+          places.addLayer(next[key]);
+        }
+      });
+      drawn = next;
     }
 
     function ask(box, zoom) {

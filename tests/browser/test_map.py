@@ -38,6 +38,14 @@ def test_home_map_shows_the_source_compounds_and_a_popup_leads_to_one(
     page.locator(f'.map-pin[title="{name}"]').click()
     link = page.locator(".leaflet-popup .map-popup-name")
     expect(link).to_have_text(name)
+    # Moving the map asks for the new view; the open popup stays.
+    box = page.locator(".tile-map").bounding_box()
+    with page.expect_response(lambda r: "/api/v1/map/points/" in r.url):
+        page.mouse.move(box["x"] + 40, box["y"] + box["height"] - 40)
+        page.mouse.down()
+        page.mouse.move(box["x"] + 70, box["y"] + box["height"] - 50, steps=5)
+        page.mouse.up()
+    expect(link).to_have_text(name)
     page.locator(".tile-map").scroll_into_view_if_needed()
     shot(page, "home-map-popup")
     link.click()

@@ -114,7 +114,7 @@ def test_admin_without_tiles_asks_for_typed_coordinates(admin_client):
     estate = located("35.75", "114.30")
     text = admin_client.get(f"/admin/estates/estate/{estate.pk}/change/").text
     assert "data-pick-map" not in text
-    assert "MAP_TILE_URL" in text
+    assert "配置地图瓦片" in text
 
 
 def test_admin_with_tiles_offers_a_map_on_the_compound(admin_client, tiles):
