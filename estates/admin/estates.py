@@ -21,6 +21,7 @@ from renovation_portal.admin import (
     fieldset,
     related_count,
 )
+from renovation_portal.geo import distance_m
 from renovation_portal.search import normalize
 
 from ..models import (
@@ -32,6 +33,7 @@ from ..models import (
     ProgrammeMembership,
     PropertyCompany,
 )
+from ..selectors import map as map_selectors
 from ..services import FINISHED, estate_refresh_stage, estate_steps_create
 from .checklist import checklist_view
 from .facilities import PhotoInline
@@ -238,6 +240,32 @@ class EstateAdmin(BilingualModelAdmin):
                 steps_finished=related_count(Estate, "steps", status__in=FINISHED),
             )
         )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._flag_far_from_community(request, obj)
+
+    def _flag_far_from_community(self, request, obj) -> None:
+        """Say so when the compound lies far from its community's other
+        compounds (issue 19): the coordinates may be mistyped."""
+        if obj.latitude is None or obj.longitude is None:
+            return
+        centre = map_selectors.community_centre(
+            community_id=obj.community_id, excluding=obj.pk
+        )
+        if centre is None:
+            return
+        km = distance_m(float(obj.latitude), float(obj.longitude), *centre) / 1000
+        if km > map_selectors.FAR_FROM_COMMUNITY_KM:
+            self.message_user(
+                request,
+                gettext(
+                    "%(name)s lies %(km)s km from the other compounds of its "
+                    "community: check its latitude and longitude (WGS-84)."
+                )
+                % {"name": obj.name, "km": round(km)},
+                messages.WARNING,
+            )
 
     @admin.display(description=_("map"))
     def pick_on_map(self, obj):

@@ -220,3 +220,30 @@ def map_points(
             Estate.objects.filter(pk__in=single_ids).order_by().values(*POINT_FIELDS)
         )
     return MapPoints(compounds=compounds, clusters=clusters, cell_degrees=cell)
+
+
+# A compound this far from the middle of its community's other compounds is
+# worth a second look: a typing slip, or latitude and longitude swapped.
+FAR_FROM_COMMUNITY_KM = 5
+
+
+def community_centre(
+    *, community_id: int, excluding: int | None = None
+) -> tuple[float, float] | None:
+    """The mean position of a community's located compounds (but one), or
+    None when it has none: one aggregate query."""
+    found = (
+        Estate.objects.filter(
+            community_id=community_id,
+            latitude__isnull=False,
+            longitude__isnull=False,
+        )
+        .exclude(pk=excluding)
+        .aggregate(
+            lat=Avg(Cast("latitude", FloatField())),
+            lng=Avg(Cast("longitude", FloatField())),
+        )
+    )
+    if found["lat"] is None:
+        return None
+    return found["lat"], found["lng"]

@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from renovation_portal.geo import wgs84_to_gcj02
 from renovation_portal.settings import tile_origins
@@ -135,3 +136,35 @@ def test_home_map_has_a_stage_menu_hidden_until_the_map_works(client, tiles):
     text = client.get("/en/").text
     assert '<p class="tile-map-filter" hidden>' in text
     assert '<option value="management">long-term management</option>' in text
+
+
+def _warnings_for(rf, estate) -> list[str]:
+    from django.contrib import admin
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    from estates.admin.estates import EstateAdmin
+    from estates.models import Estate
+
+    request = rf.get("/")
+    request._messages = CookieStorage(request)
+    EstateAdmin(Estate, admin.site)._flag_far_from_community(request, estate)
+    return [str(m) for m in request._messages]
+
+
+def test_admin_flags_a_compound_far_from_its_community(rf):
+    near = located("35.75", "114.30")
+    far = EstateFactory(
+        community=near.community, latitude=Decimal("35.75"), longitude=Decimal("115.3")
+    )
+    with translation.override("en"):
+        (warning,) = _warnings_for(rf, far)
+    assert "lies 90 km from the other compounds of its community" in warning
+
+
+def test_admin_does_not_flag_a_compound_near_its_community(rf):
+    near = located("35.75", "114.30")
+    close = EstateFactory(
+        community=near.community, latitude=Decimal("35.76"), longitude=Decimal("114.31")
+    )
+    assert _warnings_for(rf, close) == []
+    assert _warnings_for(rf, located("40.0", "116.0")) == []
