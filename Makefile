@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test lint format messages messages-check migrations-check ci clean \
-	api-check drill-load drill-faults drill-backup bench bench-smoke lighthouse
+	api-check drill-load drill-faults drill-backup drill-scale bench bench-smoke lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,14 @@ drill-load:
 ## drill-faults: restart PostgreSQL and stop Redis under load; 503 not hangs, recovery time, no lost feedback
 drill-faults:
 	$(PY) deploy/drills/drill_faults.py
+
+## drill-scale: a streaming replica, two gunicorn servers behind nginx; replica share, cross-server edits, read-your-writes paused, replica stopped (root)
+drill-scale:
+	$(PY) deploy/drills/drill_scale.py
+
+## drill-follow: 10,000 followers told through Celery; a worker killed mid-way; each follower gets one message
+drill-follow:
+	$(PY) deploy/drills/drill_follow.py
 
 ## drill-backup: pg_dump + media tar, restore into a fresh database and folder, compare counts and checksums
 drill-backup:

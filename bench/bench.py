@@ -59,6 +59,7 @@ import urllib.parse
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import fanout_bench  # bench/fanout_bench.py, beside this script
 import import_bench  # bench/import_bench.py, beside this script
 import mixed  # bench/mixed.py, beside this script
 
@@ -601,6 +602,10 @@ NOT_MEASURED = {
     "api:feedback-create": "a POST (a resident's feedback)",
     "elder-mode": "a POST that sets a cookie",
     "set_language": "a POST that sets a cookie",
+    "follows:sent": "a fixed page of text after asking to follow",
+    "follows:code": "needs a signed ticket made by a follow request",
+    "follows:confirm": "needs a follower's secret token",
+    "follows:manage": "needs a follower's secret token (one follower's page)",
 }
 
 # Targets with every key pick_targets() gives, for tests that build the list
@@ -660,6 +665,14 @@ def endpoints(t: dict) -> list[Endpoint]:
             f"estate search: miss {t['miss']}", f"/estates/?q={t['miss']}", FAST_P95_MS
         ),
         Endpoint("estate page", f"/estates/{t['estate_slug']}/", MISS_P95_MS),
+        Endpoint("follow a compound", f"/follow/compound/{t['estate_slug']}/"),
+        Endpoint(
+            "follow a programme", f"/follow/programme/{t['real_programme_slug']}/"
+        ),
+        Endpoint(
+            "a compound's news feed (Atom)",
+            f"/follow/compound/{t['estate_slug']}/atom.xml",
+        ),
         Endpoint(
             "community page",
             f"/communities/{found('community_slug')}/",
@@ -1215,6 +1228,23 @@ def run(args) -> list[Row]:
             "a process of its own (bench/import_bench.py); the compounds it "
             "creates are deleted afterwards",
             i,
+        )
+    )
+    followers = 1000 if args.smoke else fanout_bench.FOLLOWERS
+    log(f"Telling {followers:,} followers of one programme")
+    f = fanout_bench.measure(env, followers)
+    rows.append(
+        Row(
+            f"fan-out to {followers:,} followers (issue 18)",
+            f"{f['queued']:,} notifications queued in {f['fan_out_seconds']} s; "
+            f"the change itself {f['change_after_ms']} ms with them, "
+            f"{f['change_before_ms']} ms without",
+            f"≤ {fanout_bench.FAN_OUT_SECONDS:.0f} s, the change not slower",
+            verdict(f["fan_out_ok"] and f["change_ok"]),
+            "bench/fanout_bench.py: a compound's stage changed by the service a "
+            "clerk's save calls (median of 5), then the worker's fan-out in one "
+            "process; make drill-follow sends them, killing a worker mid-way",
+            f,
         )
     )
     shutil.rmtree(static_root, ignore_errors=True)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from simple_history.utils import bulk_update_with_history
 
-from renovation_portal import history_reasons, page_cache
+from renovation_portal import events, history_reasons, page_cache
 
 from .models import Estate, Procedure, ProgrammeMembership, Stage, Step, StepStatus
 from .models.progress import FINISHED_STATUSES
@@ -139,8 +139,13 @@ def estate_refresh_stage(*, estate: Estate, cause: Step | None = None) -> str | 
             default_change_reason=reason,
         )
         page_cache.changed(stored)  # a bulk update sends no signal
+        previous = estate.stage
         estate.stage, estate.stage_reported_on = stage, reported_on
         estate.stage_reached_on = reached_on
+        # Its followers are told, in this transaction (follows/happenings.py).
+        events.publish(
+            "estate.stage_changed", estate=stored, stage=stage, previous=previous
+        )
     return stage
 
 
@@ -198,3 +203,10 @@ def estates_refresh_stages(*, estate_ids) -> None:
         "pk", "stage", "stage_reported_on"
     ):
         estate_refresh_stage(estate=estate)
+
+
+def notices_posted(*, notices) -> None:
+    """Notices a clerk posted or changed (the admin saved them): their
+    compounds' followers are told, in the caller's transaction."""
+    for notice in notices:
+        events.publish("estate.notice_posted", notice=notice)

@@ -19,6 +19,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from estates.models import Estate, Subdistrict
+from renovation_portal import events
 from renovation_portal.images import CleanImage, clean_image
 
 from .models import (
@@ -189,6 +190,8 @@ def feedback_change_status(
         current.closed_at = timezone.now() if status in CLOSED_STATUSES else None
         current.full_clean()
         current.save(update_fields=["status", "closed_at", "updated_at"])
+        # The resident is told, in this transaction (follows/happenings.py).
+        events.publish("feedback.changed", feedback=current, change=change)
     feedback.status = current.status
     feedback.closed_at = current.closed_at
     return change
@@ -204,6 +207,7 @@ def feedback_reply(
         )
         reply.full_clean()
         reply.save()
+        events.publish("feedback.changed", feedback=feedback, reply=reply)
     return reply
 
 

@@ -33,7 +33,14 @@ A resident's feedback or survey answer therefore stales no public page, except
 a compound's page whose satisfaction results the answer changes. Versions are
 numbers of one sequence kept in Redis (a bump takes the next number for all its
 tags at once, in a script), so a page rendered while a write happened is seen
-to be older than it and is not stored.
+to be older than it and is not stored. The sequence never falls behind the
+clock in microseconds, so a version also tells when its tag was last bumped:
+a page rendered from a read replica (issue 20) is not stored while one of its
+tags was bumped more recently than the replica may lag
+(:func:`renovation_portal.db_router.stale_seconds`), for the replica may not
+have the change yet. And a stored page found stale because of so recent a
+change is rendered again from the primary: the change shows at once on every
+server, to every visitor, and that render is stored.
 
 Each worker also keeps the pages it answered last in its own memory
 (:class:`LocalPages`, at most ``PAGE_CACHE_LOCAL_BYTES``), and the versions of
@@ -87,7 +94,7 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 
-from renovation_portal import generation_watch
+from renovation_portal import db_router, generation_watch
 from renovation_portal.context_processors import ELDER_MODE_COOKIE
 
 logger = logging.getLogger(__name__)
@@ -325,18 +332,25 @@ def sequence() -> int | None:
     return value
 
 
-# One script bumps every tag of a write to the next number of the sequence;
-# a lost sequence (Redis restarted) starts again from the clock, never from a
-# number used before.
+# One script bumps every tag of a write to the next number of the sequence: one
+# more than the last, or Redis's clock in microseconds when that is later, so
+# a version says when it was given. A lost sequence (Redis restarted) starts
+# again from the clock, never from a number used before. (Lua numbers are
+# doubles, exact for whole microseconds for another 200 years.)
 _BUMP_SCRIPT = """
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  local now = redis.call('TIME')
-  redis.call('SET', KEYS[1], now[1] .. string.format('%06d', now[2]))
-end
-local next = redis.call('INCR', KEYS[1])
-for i = 2, #KEYS do redis.call('SET', KEYS[i], next) end
-return next
+local now = redis.call('TIME')
+local clock = tonumber(now[1]) * 1000000 + tonumber(now[2])
+local next = tonumber(redis.call('GET', KEYS[1]) or '0') + 1
+if clock > next then next = clock end
+local value = string.format('%d', next)
+for i = 1, #KEYS do redis.call('SET', KEYS[i], value) end
+return value
 """
+_local_bump_lock = threading.Lock()
+
+
+def _clock() -> int:
+    return time.time_ns() // 1000
 
 
 def _bump_in_cache(tags: list[str]) -> None:
@@ -347,12 +361,9 @@ def _bump_in_cache(tags: list[str]) -> None:
         client.eval(_BUMP_SCRIPT, len(full), *full)
         return
     # Local memory (one process): the same, without the script.
-    try:
-        number = cache.incr(SEQUENCE_KEY)
-    except ValueError:
-        cache.add(SEQUENCE_KEY, time.time_ns() // 1000, timeout=None)
-        number = cache.incr(SEQUENCE_KEY)
-    cache.set_many(dict.fromkeys(keys[1:], number), timeout=None)
+    with _local_bump_lock:
+        number = max((cache.get(SEQUENCE_KEY) or 0) + 1, _clock())
+        cache.set_many(dict.fromkeys(keys, number), timeout=None)
 
 
 def bump_tags(tags) -> None:
@@ -373,6 +384,28 @@ def bump_tags(tags) -> None:
 def bump() -> None:
     """Make every stored page and figure stale."""
     bump_tags([ALL])
+
+
+def _recently_bumped(current: dict[str, int]) -> bool:
+    """Whether a tag was bumped more recently than a replica in use may lag."""
+    if not current:
+        return False
+    return _clock() - max(current.values()) <= db_router.stale_seconds() * 1_000_000
+
+
+def fresh_on_replicas(current: dict[str, int]) -> bool:
+    """Whether what was rendered may be kept under these versions: always when
+    it was read from the primary; when read from a replica, only if no tag
+    was bumped more recently than a replica in use may lag."""
+    return not db_router.replica_read() or not _recently_bumped(current)
+
+
+def _changed_lately(current: dict[str, int]) -> None:
+    """A stored page went stale: when what changed is younger than a replica's
+    lag, the page is rendered again from the primary, so that the change
+    shows at once on every server (and that page can be stored)."""
+    if _recently_bumped(current):
+        db_router.prefer_primary()
 
 
 def changed(instance) -> None:
@@ -438,6 +471,8 @@ def per_generation(name: str, compute):
         logger.warning("Page cache unavailable", exc_info=True)
         return compute()
     value = compute()
+    if not fresh_on_replicas(current):
+        return value
     try:
         cache.set(key, (current, value), timeout=VALUE_SECONDS)
     except Exception:
@@ -551,15 +586,22 @@ def lookup(key: str) -> tuple[int | None, tuple | None]:
     if settings.REDIS_URL and settings.PAGE_CACHE_WATCH:
         watcher.start()
     held = local_pages.get(key)
-    if held is not None and versions(held[0]) == held[0]:
-        return None, held
+    if held is not None:
+        current = versions(held[0])
+        if current == held[0]:
+            return None, held
+        _changed_lately(current)
     # Stale here, or not held: another worker may have stored a fresh one.
     found = cache.get_many([SEQUENCE_KEY, key])
     before = found.get(SEQUENCE_KEY)
     if before is None:  # lost, or the cache does not answer: nothing is kept
         return sequence(), None
     entry = found.get(key)
-    if entry is None or versions(entry[0]) != entry[0]:
+    if entry is None:
+        return before, None
+    current = versions(entry[0])
+    if current != entry[0]:
+        _changed_lately(current)
         return before, None
     local_pages.put(key, entry)
     return before, entry
@@ -667,7 +709,7 @@ class PageCacheMiddleware:
             # Not kept when a tag moved past the sequence read before the
             # page was rendered: a write happened meanwhile, and the page may
             # show the rows of before it under the versions of after.
-            if max(current.values()) <= before:
+            if max(current.values()) <= before and fresh_on_replicas(current):
                 self._store(key, current, response)
             response["X-Page-Cache"] = "miss"
         conditional = get_conditional_response(

@@ -79,17 +79,29 @@ def client_address(request) -> str:
 
 
 def _key(scope: str, request, window: int) -> tuple[str, int]:
+    return _subject_key(scope, client_address(request), window)
+
+
+def _subject_key(scope: str, subject: str, window: int) -> tuple[str, int]:
     now = int(time.time())
     window_start = now - now % window
     # Hashed, so the cache holds no address in clear.
-    client = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
-    return f"ratelimit:{scope}:{client}:{window_start}", window_start + window - now
+    hashed = hashlib.sha256(subject.encode()).hexdigest()[:32]
+    return f"ratelimit:{scope}:{hashed}:{window_start}", window_start + window - now
 
 
 def hit(scope: str, request, *, limit: int, window: int) -> Verdict:
     """Count one attempt of ``request``'s client in ``scope``; refuse past ``limit``
     attempts in the current ``window`` seconds."""
-    key, retry_after = _key(scope, request, window)
+    return _hit(*_key(scope, request, window), limit=limit, window=window)
+
+
+def hit_subject(scope: str, subject: str, *, limit: int, window: int) -> Verdict:
+    """The same for any subject: a phone number, an e-mail address, a channel."""
+    return _hit(*_subject_key(scope, subject, window), limit=limit, window=window)
+
+
+def _hit(key: str, retry_after: int, *, limit: int, window: int) -> Verdict:
     store.add(key, 0, window + 5)
     try:
         count = store.incr(key)

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -92,6 +93,7 @@ INSTALLED_APPS = [
     "estates",
     "lanes",
     "governance",
+    "follows",
     # After the apps whose models it keeps the history of.
     "staff",
     # The pages that span apps (home, programmes, case studies, open data,
@@ -105,6 +107,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "renovation_portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Which database the request reads from: a replica or, for the admin, a
+    # write, or a visitor who just wrote, the primary (renovation_portal/db_router.py).
+    "renovation_portal.db_router.ReadRoutingMiddleware",
     # Answers anonymous visitors' public pages from the cache before sessions,
     # language and CSRF run (renovation_portal/page_cache.py).
     "renovation_portal.page_cache.PageCacheMiddleware",
@@ -179,27 +184,63 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# A read replica, when given: reads go to it, writes to default
-# (renovation_portal/db_router.py). Tests point it at the default database.
+# Read replicas, when given (DATABASE_REPLICA_URLS, comma-separated; the single
+# DATABASE_REPLICA_URL still works): public pages' and the API's reads go to a
+# healthy one, everything else to default (renovation_portal/db_router.py).
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
-if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(
-        DATABASE_REPLICA_URL,
+DATABASE_REPLICA_URLS = [
+    url.strip()
+    for url in os.environ.get("DATABASE_REPLICA_URLS", "").split(",")
+    if url.strip()
+]
+if DATABASE_REPLICA_URL and DATABASE_REPLICA_URL not in DATABASE_REPLICA_URLS:
+    DATABASE_REPLICA_URLS.insert(0, DATABASE_REPLICA_URL)
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    _alias = "replica" if _number == 1 else f"replica{_number}"
+    DATABASES[_alias] = dj_database_url.parse(
+        _url,
         conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
         conn_health_checks=True,
     )
-    # The test runner makes no second test database: the replica mirrors
+    # The test runner makes no second test database: a replica mirrors
     # default, as it does in production.
     # https://docs.djangoproject.com/en/5.2/topics/testing/advanced/#testing-primary-replica-configurations
-    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+if DATABASE_REPLICA_URLS:
     DATABASE_ROUTERS = ["renovation_portal.db_router.ReplicaRouter"]
+# A replica lagging more than this many seconds serves nothing until it
+# catches up; each process asks each replica its lag at most this often.
+DATABASE_REPLICA_MAX_LAG_SECONDS = float(
+    os.environ.get("DATABASE_REPLICA_MAX_LAG_SECONDS", "5")
+)
+DATABASE_REPLICA_CHECK_SECONDS = float(
+    os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", "1")
+)
+# After a request that may write, the visitor reads from the primary for this
+# many seconds (a signed cookie), so nobody misses their own change.
+READ_YOUR_WRITES_SECONDS = float(
+    os.environ.get(
+        "READ_YOUR_WRITES_SECONDS",
+        str(
+            max(
+                15.0,
+                2 * (DATABASE_REPLICA_MAX_LAG_SECONDS + DATABASE_REPLICA_CHECK_SECONDS),
+            )
+        ),
+    )
+)
 
-for _database in DATABASES.values():
+for _alias, _database in DATABASES.items():
     if _database["ENGINE"] != "django.db.backends.postgresql":
         continue
     _options = _database.setdefault("OPTIONS", {})
-    # Fail fast rather than hang when the database is unreachable.
-    _options["connect_timeout"] = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+    # Fail fast rather than hang when the database is unreachable; sooner for a
+    # replica, whose reads can go to the primary instead (libpq's least is 2).
+    _options["connect_timeout"] = int(
+        os.environ.get("DATABASE_REPLICA_CONNECT_TIMEOUT", "2")
+        if _alias != "default"
+        else os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")
+    )
     # No statement may hold a worker longer than gunicorn would wait for it;
     # 0 turns the limit off (e.g. for a long migration).
     # https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-STATEMENT-TIMEOUT
@@ -663,3 +704,66 @@ PRIMARY_PROGRAMME = os.environ.get("PRIMARY_PROGRAMME", "")
 # The events feed's UIDs end with this: set it once per instance and never
 # change it, or calendars that subscribed show every event twice.
 EVENTS_UID_DOMAIN = os.environ.get("EVENTS_UID_DOMAIN", "events.renovation-portal")
+
+# ------------------------------------------------------------------------------
+# Following compounds and the job queue (issue 18: follows/, celery.py)
+# https://docs.celeryq.dev/en/stable/django/first-steps-with-django.html
+# ------------------------------------------------------------------------------
+# The address links in messages start with (no request is at hand in a worker).
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+# Without a broker every job runs where it is asked for (make run, tests).
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ACKS_LATE = True  # a job a worker dies in is run again
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Anything a queued job did not take (a broker down meanwhile, a retry due).
+    "send-due": {
+        "task": "follows.send_pending",
+        "schedule": float(os.environ.get("FOLLOW_SEND_ROUND_SECONDS", "30")),
+    },
+    "daily-digest": {
+        "task": "follows.send_digests",
+        "schedule": crontab(hour=19, minute=0),
+    },
+    "erase-expired-follows": {
+        "task": "follows.erase_expired",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
+# E-mail: SMTP with EMAIL_HOST; the console without it (development).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
+# SMS through an HTTP provider (follows/channels.py); the log without it.
+SMS_API_URL = os.environ.get("SMS_API_URL", "")
+SMS_API_KEY = os.environ.get("SMS_API_KEY", "")
+SMS_SENDER = os.environ.get("SMS_SENDER", "")
+SMS_TIMEOUT = float(os.environ.get("SMS_TIMEOUT", "10"))
+# No text message at night (China's time): held until the morning.
+SMS_QUIET_START_HOUR = int(os.environ.get("SMS_QUIET_START_HOUR", "22"))
+SMS_QUIET_END_HOUR = int(os.environ.get("SMS_QUIET_END_HOUR", "8"))
+# At most this many messages a minute per channel (0: no limit).
+FOLLOW_SEND_PER_MINUTE = {
+    "email": int(os.environ.get("FOLLOW_EMAIL_PER_MINUTE", "0")),
+    "sms": int(os.environ.get("FOLLOW_SMS_PER_MINUTE", "600")),
+}
+# A message a worker claimed but did not finish is tried again after this.
+FOLLOW_SEND_LEASE_SECONDS = int(os.environ.get("FOLLOW_SEND_LEASE_SECONDS", "120"))
+FOLLOW_LINK_MINUTES = int(os.environ.get("FOLLOW_LINK_MINUTES", "1440"))
+FOLLOW_CODE_MINUTES = int(os.environ.get("FOLLOW_CODE_MINUTES", "10"))
+FOLLOW_RETENTION_DAYS = int(os.environ.get("FOLLOW_RETENTION_DAYS", "730"))
+# Follow requests: per contact a day, per address (IP) an hour, site-wide a day.
+FOLLOW_PER_CONTACT_DAY = int(os.environ.get("FOLLOW_PER_CONTACT_DAY", "5"))
+FOLLOW_PER_ADDRESS_HOUR = int(os.environ.get("FOLLOW_PER_ADDRESS_HOUR", "20"))
+FOLLOW_SMS_PER_DAY = int(os.environ.get("FOLLOW_SMS_PER_DAY", "2000"))

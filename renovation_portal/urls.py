@@ -60,6 +60,7 @@ urlpatterns += i18n_patterns(
     path("", include("lanes.urls")),
     path("", include("governance.urls")),
     path("feedback/", include("governance.feedback_urls")),
+    path("follow/", include("follows.urls")),
     path("case-study/", case_study_redirect, name="case-study"),
     path("programmes/", include("sitewide.programme_urls")),
     path("data/", include("sitewide.data.urls")),

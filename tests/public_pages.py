@@ -5,7 +5,8 @@ here (issue 16, item 3).
 
 A path may name records the test creates itself, in braces: {survey} (the slug
 of a compound with an open survey), {reference} (a feedback's reference) and
-{subdistrict} / {district} (primary keys of the loaded source data).
+{subdistrict} / {district} (primary keys of the loaded source data), {follow}
+(a follower's secret token) and {ticket} (the signed ticket of an SMS code page).
 """
 
 PAGES = (
@@ -46,6 +47,13 @@ PAGES = (
     "programmes/compare/",
     "programmes/compare/?p=shuangtaizi&p=xingqing-2019&p=caidian-2022&p=longsha-2022",
     "data/",
+    # Following a compound or a programme, confirming, stopping (issue 18).
+    "follow/compound/jiudayuan/",
+    "follow/programme/liyanglu/",
+    "follow/sent/",
+    "follow/code/{ticket}/",
+    "follow/confirm/{follow}/?secret=x",
+    "follow/stop/{follow}/",
     "no-such-page/",  # the 404 page
 )
 
@@ -59,6 +67,7 @@ NOT_PAGES = {
     "compare-csv": "a CSV file",
     "data-download": "a data file (CSV, JSON, GeoJSON)",
     "event-feed": "an iCalendar file",
+    "estate-feed": "an Atom feed of one compound's news",
     "elder-mode": "a POST that sets a cookie and goes back",
     "set_language": "a POST that sets a cookie and goes back",
     "healthz": "JSON for load balancers",

@@ -29,12 +29,18 @@ from ..models import (
     Estate,
     Honour,
     MergedCourtyard,
+    Notice,
     Procedure,
     ProgrammeMembership,
     PropertyCompany,
 )
 from ..selectors import map as map_selectors
-from ..services import FINISHED, estate_refresh_stage, estate_steps_create
+from ..services import (
+    FINISHED,
+    estate_refresh_stage,
+    estate_steps_create,
+    notices_posted,
+)
 from .checklist import checklist_view
 from .facilities import PhotoInline
 from .progress import FundingInline, NoticeInline, WorksItemInline
@@ -325,6 +331,14 @@ class EstateAdmin(BilingualModelAdmin):
         # The stage is derived from the steps and the programmes' reported
         # stages; the membership rows are saved only here.
         estate_refresh_stage(estate=form.instance)
+        for formset in formsets:
+            if formset.model is Notice:
+                notices_posted(
+                    notices=[
+                        *formset.new_objects,
+                        *(obj for obj, _fields in formset.changed_objects),
+                    ]
+                )
 
     @admin.action(
         description=_("Create steps from the default template"),

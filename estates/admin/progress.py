@@ -29,7 +29,12 @@ from ..models import (
     StepTemplate,
     WorksItem,
 )
-from ..services import FINISHED, estate_refresh_stage, step_set_status
+from ..services import (
+    FINISHED,
+    estate_refresh_stage,
+    notices_posted,
+    step_set_status,
+)
 
 ESTATE_NAME = columns(Estate, "name", prefix="estate__")
 
@@ -372,6 +377,11 @@ class NoticeAdmin(BilingualModelAdmin):
     autocomplete_fields = ["estate"]
     search_fields = [*columns(Notice, "title", "details"), *ESTATE_NAME]
     ordering = ["-starts_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        notices_posted(notices=[obj])
+
     date_hierarchy = "starts_at"
     fieldsets = [
         fieldset(None, Notice, "estate", "kind", "title", "details"),

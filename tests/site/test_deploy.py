@@ -9,10 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import transaction
-
-from estates.models import Estate
-from renovation_portal.db_router import ReplicaRouter
 
 ROOT = Path(__file__).resolve().parents[2]
 PORTAL_VARIABLES = {
@@ -21,6 +17,7 @@ PORTAL_VARIABLES = {
     "SECRET_KEY",
     "DATABASE_URL",
     "DATABASE_REPLICA_URL",
+    "DATABASE_REPLICA_URLS",
     "REDIS_URL",
 }
 
@@ -43,31 +40,7 @@ def run_python(code, **env):
 # ------------------------------------------------------------------------------
 # Read replica
 # ------------------------------------------------------------------------------
-def test_router_reads_from_the_replica():
-    assert ReplicaRouter().db_for_read(Estate) == "replica"
-
-
-def test_router_writes_to_the_primary():
-    assert ReplicaRouter().db_for_write(Estate) == "default"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_router_reads_from_the_primary_inside_a_transaction():
-    with transaction.atomic():
-        assert ReplicaRouter().db_for_read(Estate) == "default"
-
-
-def test_router_migrates_only_the_primary():
-    router = ReplicaRouter()
-
-    assert router.allow_migrate("default", "estates")
-    assert not router.allow_migrate("replica", "estates")
-
-
-def test_router_allows_relations_across_the_two_aliases():
-    assert ReplicaRouter().allow_relation(Estate(), Estate())
-
-
+# The router itself: tests/site/test_replicas.py.
 def test_without_a_replica_url_there_is_no_replica_or_router():
     output = run_python(
         "import renovation_portal.settings as s;"
@@ -100,7 +73,35 @@ def test_replica_gets_the_same_timeouts_as_the_primary():
         DATABASE_REPLICA_URL="postgres://portal@127.0.0.1:5433/portal",
     )
 
-    assert output == ("{'connect_timeout': 5, 'options': '-c statement_timeout=20000'}")
+    assert output == ("{'connect_timeout': 2, 'options': '-c statement_timeout=20000'}")
+
+
+def test_several_replica_urls_give_an_alias_each():
+    output = run_python(
+        "import renovation_portal.settings as s;"
+        "print(sorted(s.DATABASES), [s.DATABASES[a]['PORT'] for a in"
+        " ('replica', 'replica2')], s.DATABASES['replica2']['TEST'])",
+        DATABASE_URL="postgres://portal@127.0.0.1:5432/portal",
+        DATABASE_REPLICA_URLS=(
+            "postgres://portal@127.0.0.1:5433/portal,"
+            " postgres://portal@127.0.0.1:5434/portal"
+        ),
+    )
+
+    assert output == (
+        "['default', 'replica', 'replica2'] [5433, 5434] {'MIRROR': 'default'}"
+    )
+
+
+def test_the_single_replica_url_joins_the_list_once():
+    output = run_python(
+        "import renovation_portal.settings as s; print(sorted(s.DATABASES))",
+        DATABASE_URL="postgres://portal@127.0.0.1:5432/portal",
+        DATABASE_REPLICA_URL="postgres://portal@127.0.0.1:5433/portal",
+        DATABASE_REPLICA_URLS="postgres://portal@127.0.0.1:5433/portal",
+    )
+
+    assert output == "['default', 'replica']"
 
 
 def test_on_one_server_writes_go_to_default_and_reads_come_from_the_replica(
@@ -112,11 +113,13 @@ def test_on_one_server_writes_go_to_default_and_reads_come_from_the_replica(
     code = (
         "import django; django.setup();"
         "from django.core.management import call_command;"
-        "call_command('migrate', 'auth', verbosity=0);"
-        "from django.contrib.auth.models import Group;"
-        "group = Group.objects.create(name='clerks');"
-        "query = Group.objects.filter(name='clerks');"
-        "print(group._state.db, query.db, query.exists())"
+        "call_command('migrate', 'contenttypes', verbosity=0);"
+        "from django.contrib.contenttypes.models import ContentType;"
+        "from renovation_portal.db_router import reading_from;"
+        "kind = ContentType.objects.create(app_label='drill', model='row');"
+        "reading = reading_from('replica'); reading.__enter__();"
+        "query = ContentType.objects.filter(app_label='drill');"
+        "print(kind._state.db, query.db, query.exists())"
     )
 
     output = run_python(code, DATABASE_URL=database, DATABASE_REPLICA_URL=database)

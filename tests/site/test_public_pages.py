@@ -14,6 +14,8 @@ SAMPLE = {
     "reference": "ABCD-EFGH",
     "subdistrict": 1,
     "district": 1,
+    "follow": "a-follower-token",
+    "ticket": "a-signed-ticket",
 }
 
 

@@ -1,0 +1,90 @@
+"""What a follower is told: the listeners of the events other apps publish
+(renovation_portal/events.py), each run in the publisher's transaction."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.utils import translation
+from django.utils.translation import gettext
+
+from renovation_portal import events
+
+from .models import HappeningKind
+
+
+def _both(make) -> dict[str, str]:
+    """A text in each language: ``make()`` under each."""
+    titles = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            titles[language] = make()
+    return titles
+
+
+def stage_changed(*, estate, stage, previous, **_ignored) -> None:
+    from estates.models import Stage
+
+    from .services import happening_record
+
+    if stage is None or stage == previous:
+        return
+    finished = stage == Stage.MANAGEMENT
+
+    def title() -> str:
+        values = {"name": estate.name, "stage": Stage(stage).label}
+        if finished:
+            return gettext("%(name)s: the works are completed") % values
+        if previous is None:  # a stage on record for the first time
+            return gettext("%(name)s: its stage is now %(stage)s") % values
+        return gettext("%(name)s has reached a new stage: %(stage)s") % values
+
+    titles = _both(title)
+    happening_record(
+        estate=estate,
+        kind=HappeningKind.COMPLETED if finished else HappeningKind.STAGE,
+        titles=titles,
+        # Each change is news of its own, even back to an earlier stage.
+        key=f"stage:{estate.pk}:{previous or ''}>{stage}:{uuid.uuid4().hex[:16]}",
+    )
+
+
+def notice_posted(*, notice, **_ignored) -> None:
+    from .services import happening_record
+
+    estate = notice.estate
+
+    def title() -> str:
+        return gettext("%(name)s: construction notice: %(title)s") % {
+            "name": estate.name,
+            "title": notice.title,
+        }
+
+    happening_record(
+        estate=estate,
+        kind=HappeningKind.NOTICE,
+        titles=_both(title),
+        building=notice.buildings_affected,
+        key=f"notice:{notice.pk}:{uuid.uuid4().hex[:16]}",
+    )
+
+
+def feedback_changed(*, feedback, change=None, reply=None, **_ignored) -> None:
+    from .services import feedback_tell
+
+    if change is not None:
+        with translation.override("zh-hans"):
+            what = gettext("its status is now “%(status)s”") % {
+                "status": change.get_status_display()
+            }
+        feedback_tell(feedback=feedback, what=what, key=f"feedback-status:{change.pk}")
+    elif reply is not None and reply.is_public:
+        with translation.override("zh-hans"):
+            what = gettext("the office replied")
+        feedback_tell(feedback=feedback, what=what, key=f"feedback-reply:{reply.pk}")
+
+
+def subscribe() -> None:
+    events.subscribe("estate.stage_changed", stage_changed)
+    events.subscribe("estate.notice_posted", notice_posted)
+    events.subscribe("feedback.changed", feedback_changed)
