@@ -243,7 +243,16 @@ def pick_targets(url: str) -> dict:
     today = datetime.date.today()
     # The sitemap's last page of compounds, the deepest one (issue 17, item 5).
     last_id = query_one(url, "SELECT max(id) FROM estates_estate")[0] or 1
+    # The map's views are centred on a located compound (issue 19).
+    located = query_one(
+        url,
+        "SELECT latitude, longitude FROM estates_estate "
+        "WHERE latitude IS NOT NULL AND longitude IS NOT NULL AND id >= %s "
+        "ORDER BY id LIMIT 1",
+        [pk],
+    )
     return {
+        "map_centre": [float(v) for v in located] if located else None,
         **other_targets(first_of, pk, today),
         "estate_pk": pk,
         "estate_steps": steps,
@@ -624,6 +633,7 @@ EXAMPLE_TARGETS = {
     "organisation_slug": "example",
     "reference": "ABCD-EFGH",
     "survey_slug": "example",
+    "map_centre": [36.0, 114.0],
 }
 
 
@@ -774,6 +784,7 @@ def endpoints(t: dict) -> list[Endpoint]:
                 status=status(key),
             ),
         ]
+    rows += map_endpoints(t.get("map_centre") or [36.0, 114.0])
     rows += [
         Endpoint("API programme list", "/api/v1/programmes/?page_size=100"),
         Endpoint("API: an unknown address", "/api/v1/no-such-thing/", status=404),
@@ -784,6 +795,38 @@ def endpoints(t: dict) -> list[Endpoint]:
             f"/sitemap-compounds.xml?p={t['sitemap_last_page']}",
         ),
     ]
+    return rows
+
+
+# The map's views (issue 19): the whole country, a city, a street, as a map
+# on a phone or a laptop asks for them; each ≤ 50 ms p95.
+MAP_VIEWS = (
+    ("national", 4, 31.0, 18.0),
+    ("city", 10, 0.6, 0.4),
+    ("street", 16, 0.01, 0.008),
+)
+
+
+def map_endpoints(centre: list[float]) -> list[Endpoint]:
+    lat, lng = centre
+    rows = []
+    for name, zoom, half_width, half_height in MAP_VIEWS:
+        if name == "national":
+            box = (73.0, 18.0, 135.0, 54.0)
+        else:
+            box = (
+                lng - half_width,
+                lat - half_height,
+                lng + half_width,
+                lat + half_height,
+            )
+        bbox = ",".join(f"{value:.6f}" for value in box)
+        rows.append(
+            Endpoint(
+                f"API map points: {name} view",
+                f"/api/v1/map/points/?bbox={bbox}&zoom={zoom}",
+            )
+        )
     return rows
 
 

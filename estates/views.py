@@ -7,9 +7,9 @@ from django_filters.views import FilterView
 
 from estates import selectors
 from estates.filters import EstateFilter
-from estates.models import Programme
+from estates.models import Programme, Stage
 from estates.selectors.estate_page import estate_page
-from renovation_portal import page_cache
+from renovation_portal import maps, page_cache
 from renovation_portal.pagination import CappedPaginator, RankedPaginator
 
 
@@ -90,6 +90,16 @@ class EstateDetailView(DetailView):
         context["works_tiers"] = selectors.estate_works_by_tier(estate=estate)
         context["photo_groups"] = selectors.estate_photos_by_kind(estate=estate)
         context["programmes"] = selectors.estate_programmes(estate=estate)
+        # The compound among its neighbours, when tiles are configured; the
+        # map asks the API for them, so the page reads nothing more.
+        context["tile_map"] = None
+        if estate.latitude is not None and estate.longitude is not None:
+            context["tile_map"] = maps.tile_map(
+                "estate-map",
+                centre=(float(estate.latitude), float(estate.longitude)),
+                focus=estate.slug,
+                stages=Stage.choices,
+            )
         # What the page lists under the compound and its councils; any new
         # programme may cover it (issue 17: the page's cache tags).
         page_cache.shows_children_of(estate, *_prefetched(estate, "councils"))
@@ -112,6 +122,8 @@ class CommunityDetailView(DetailView):
         )
         context["page_obj"] = paginator.get_page(self.request.GET.get("page"))
         context["checklist"] = selectors.community_checklist(community=self.object)
+        # Its compounds on the map, found by the map itself through the API.
+        context["tile_map"] = maps.tile_map("community-map", community=self.object.slug)
         page_cache.shows_children_of(self.object, *_prefetched(self.object, "councils"))
         return context
 

@@ -457,6 +457,44 @@ NUM_PROXIES = int(os.environ.get("NUM_PROXIES", os.environ.get("API_NUM_PROXIES"
 # The admin's address: moving it off /admin/ keeps the bots' guesses away.
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
+# ------------------------------------------------------------------------------
+# Map tiles (issue 19). Without MAP_TILE_URL the pages draw their offline plan
+# and no tile is fetched. The portal stores WGS-84; MAP_TILE_CRS says what the
+# tiles are drawn in: "wgs84" (also CGCS2000: Tianditu, OpenStreetMap) or
+# "gcj02" (AMap, Tencent), for which points are shifted to match. The README's
+# "Map tiles" section shows Tianditu's and AMap's settings.
+# https://leafletjs.com/reference.html#tilelayer
+# ------------------------------------------------------------------------------
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+# A second layer drawn over the first (Tianditu's place names: cva_w).
+MAP_TILE_LABELS_URL = os.environ.get("MAP_TILE_LABELS_URL", "")
+# What {s} in the URLs stands for, one character each ("01234567" for Tianditu).
+MAP_TILE_SUBDOMAINS = os.environ.get("MAP_TILE_SUBDOMAINS", "abc")
+MAP_TILE_MAX_ZOOM = int(os.environ.get("MAP_TILE_MAX_ZOOM", "18"))
+MAP_TILE_CRS = os.environ.get("MAP_TILE_CRS", "wgs84")
+if MAP_TILE_CRS not in {"wgs84", "gcj02"}:
+    raise ImproperlyConfigured('MAP_TILE_CRS must be "wgs84" or "gcj02".')
+if not 1 <= MAP_TILE_MAX_ZOOM <= 20:
+    raise ImproperlyConfigured("MAP_TILE_MAX_ZOOM must be from 1 to 20.")
+
+
+def tile_origins(*templates: str) -> list[str]:
+    """The origins tiles come from, for the Content Security Policy: a
+    ``{s}`` in the host name becomes ``*``."""
+    origins = []
+    for template in templates:
+        if not template:
+            continue
+        scheme, _sep, rest = template.partition("://")
+        host = rest.split("/", 1)[0]
+        labels = ["*" if "{" in label else label for label in host.split(".")]
+        origins.append(f"{scheme}://{'.'.join(labels)}")
+    return origins
+
+
+MAP_TILE_ORIGINS = tile_origins(MAP_TILE_URL, MAP_TILE_LABELS_URL)
+
 # Content Security Policy: scripts, styles and images from this site only;
 # the one inline script (the API docs page) carries a per-request nonce.
 # https://django-csp.readthedocs.io/en/latest/configuration.html
@@ -465,7 +503,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS, *MAP_TILE_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

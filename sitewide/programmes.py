@@ -42,6 +42,7 @@ from estates.selectors import programmes as selectors
 from governance.models import Award, Council, Organisation
 from lanes import selectors as lane_selectors
 from lanes.models import Event, Lane
+from renovation_portal import maps
 from renovation_portal.counting import count_each
 from renovation_portal.figures import is_chinese, ratio
 from renovation_portal.translation import column
@@ -226,6 +227,8 @@ class ProgrammeDetailView(ProgrammeMixin, DetailView):
         batches = selectors.batches_with_figures(programme=programme, figures=figures)
         context["batches"] = batches
         context["batch_notes"] = batch_notes(batches, context["headline"])
+        # Its compounds on the map, found by the map itself through the API.
+        context["tile_map"] = maps.tile_map("programme-map", programme=programme.slug)
         context["members"] = list(
             selectors.programme_members(programme=programme)[:MEMBERS_ON_LANDING]
         )

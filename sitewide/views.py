@@ -21,7 +21,7 @@ from governance import selectors as governance_selectors
 from governance.models import Award, Council, Organisation
 from lanes import calendar
 from lanes import selectors as lane_selectors
-from renovation_portal import page_cache
+from renovation_portal import maps, page_cache
 from renovation_portal.counting import count_each
 from renovation_portal.templatetags.portal import place_map
 
@@ -198,9 +198,13 @@ def _home_map(counts: dict[str, int], lanes: list) -> str:
 
     def draw() -> str:
         layers = _map_layers(counts, lanes)
-        return render_to_string("includes/site_map.html", place_map(layers, "home-map"))
+        return render_to_string(
+            "includes/site_map.html", place_map(layers, "home-map", Stage.choices)
+        )
 
-    return page_cache.per_generation(f"home-map:{get_language()}", draw)
+    # Drawn differently with tiles (the tile map) or without (the plan).
+    kind = "tiles" if maps.tiles_configured() else "plan"
+    return page_cache.per_generation(f"home-map:{kind}:{get_language()}", draw)
 
 
 class HomeView(TemplateView):

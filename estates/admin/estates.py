@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from renovation_portal import maps
 from renovation_portal.admin import (
     BilingualModelAdmin,
     BilingualTabularInline,
@@ -20,6 +21,7 @@ from renovation_portal.admin import (
     fieldset,
     related_count,
 )
+from renovation_portal.geo import distance_m
 from renovation_portal.search import normalize
 
 from ..models import (
@@ -32,6 +34,7 @@ from ..models import (
     ProgrammeMembership,
     PropertyCompany,
 )
+from ..selectors import map as map_selectors
 from ..services import (
     FINISHED,
     estate_refresh_stage,
@@ -161,6 +164,7 @@ class EstateAdmin(BilingualModelAdmin):
     ordering = ["name_zh_hans"]
     readonly_fields = [
         "stage",
+        "pick_on_map",
         "step_list",
         "key_hanzi",
         "key_pinyin",
@@ -171,7 +175,14 @@ class EstateAdmin(BilingualModelAdmin):
     ]
     fieldsets = [
         fieldset(None, Estate, "name", "slug", "aliases", "community", "stage"),
-        fieldset(_("Place"), Estate, "address", ("latitude", "longitude"), "courtyard"),
+        fieldset(
+            _("Place"),
+            Estate,
+            "address",
+            ("latitude", "longitude"),
+            "pick_on_map",
+            "courtyard",
+        ),
         fieldset(
             _("Figures"),
             Estate,
@@ -209,6 +220,10 @@ class EstateAdmin(BilingualModelAdmin):
     history_derived_fields = ("stage", "stage_reported_on")
     change_form_template = "admin/estates/estate/change_form.html"
 
+    class Media:
+        js = ["js/admin-map.js"]
+        css = {"all": ["css/admin-map.css"]}
+
     key_hanzi = _search_key("search_hanzi", _("Chinese characters"))
     key_pinyin = _search_key("search_pinyin", _("full pinyin"))
     key_initials = _search_key("search_initials", _("pinyin initials"))
@@ -231,6 +246,47 @@ class EstateAdmin(BilingualModelAdmin):
                 steps_finished=related_count(Estate, "steps", status__in=FINISHED),
             )
         )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._flag_far_from_community(request, obj)
+
+    def _flag_far_from_community(self, request, obj) -> None:
+        """Say so when the compound lies far from its community's other
+        compounds (issue 19): the coordinates may be mistyped."""
+        if obj.latitude is None or obj.longitude is None:
+            return
+        centre = map_selectors.community_centre(
+            community_id=obj.community_id, excluding=obj.pk
+        )
+        if centre is None:
+            return
+        km = distance_m(float(obj.latitude), float(obj.longitude), *centre) / 1000
+        if km > map_selectors.FAR_FROM_COMMUNITY_KM:
+            self.message_user(
+                request,
+                gettext(
+                    "%(name)s lies %(km)s km from the other compounds of its "
+                    "community: check its latitude and longitude (WGS-84)."
+                )
+                % {"name": obj.name, "km": round(km)},
+                messages.WARNING,
+            )
+
+    @admin.display(description=_("map"))
+    def pick_on_map(self, obj):
+        """Coordinates picked by clicking or dragging a pin (issue 19)."""
+        located = (
+            obj is not None and obj.latitude is not None and obj.longitude is not None
+        )
+        view = maps.pick_map(
+            float(obj.latitude) if located else None,
+            float(obj.longitude) if located else None,
+            lat_input="id_latitude",
+            lng_input="id_longitude",
+        )
+        html = render_to_string("admin/includes/pick_map.html", {"map": view})
+        return mark_safe(" ".join(html.split("\n")))  # noqa: S308 (a template's output)
 
     @admin.display(description=_("steps"))
     def step_list(self, obj):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import connection
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from renovation_portal.bulk import RowWriter
+from renovation_portal.geo import gcj02_to_wgs84
 
 from ..models import Estate, EstateSearchGram, Programme, ProgrammeMembership
 from ..selectors.programmes import programme_subdistricts
@@ -43,6 +45,10 @@ def _estate_columns() -> list[Column]:
                ("改造年度", "改造时间"), parsing.year),
         Column("latitude", "纬度", "Latitude", (), parsing.decimal_number),
         Column("longitude", "经度", "Longitude", (), parsing.decimal_number),
+        # What the two above are in: WGS-84 (empty) or GCJ-02, stored as
+        # WGS-84 (issue 19).
+        Column("coordinate_system", "坐标系", "Coordinate system",
+               ("坐标系统", "crs", "datum"), parsing.coordinate_system),
         # Not fields of the compound: the programme (and its batch or phase)
         # to put it in (issue 15).
         Column("programme", "改造计划", "Programme", ("计划", "program")),
@@ -129,6 +135,22 @@ def _ids_of_pairs(pairs: set[tuple[int, str]]) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _to_wgs84(result, values) -> None:
+    """The row's coordinates in WGS-84, as the portal stores them: converted
+    when its coordinate-system cell says GCJ-02 (a few hundred metres)."""
+    system = values.pop("coordinate_system", None)
+    if system != parsing.GCJ02:
+        return
+    lat, lng = values.get("latitude"), values.get("longitude")
+    if lat is None or lng is None:
+        if lat is not None or lng is not None:
+            result.reject(_("GCJ-02 coordinates need both a latitude and a longitude."))
+        return
+    wgs_lat, wgs_lng = gcj02_to_wgs84(float(lat), float(lng))
+    values["latitude"] = Decimal(f"{wgs_lat:.6f}")
+    values["longitude"] = Decimal(f"{wgs_lng:.6f}")
+
+
 class _Community(NamedTuple):
     pk: int
     subdistrict_id: int | None
@@ -149,7 +171,7 @@ class EstateImporter(Importer):
     own_messages = {"name_zh_hans", "community"}
     resolved = {"community"}
     # Columns that are not the compound's own fields.
-    extra = {"programme", "programme_batch"}
+    extra = {"programme", "programme_batch", "coordinate_system"}
 
     def __init__(self, *, worker: bool = False, **kwargs):
         super().__init__(**kwargs)
@@ -234,6 +256,7 @@ class EstateImporter(Importer):
         communities = self.cache["communities"]
         wanted = {}
         for result, values in parsed:
+            _to_wgs84(result, values)
             membership = self._membership(result, values)
             if membership is not None:
                 wanted[result.number] = membership

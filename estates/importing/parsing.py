@@ -146,3 +146,37 @@ def programme_batch(text: str, batches):
             if batch.number == number:
                 return batch
     return None
+
+
+# The coordinate systems a register's latitude and longitude may be in
+# (issue 19): WGS-84 as GPS and Tianditu give it (CGCS2000 is the same within
+# a metre), or GCJ-02 as AMap, Tencent and most Chinese map apps give it.
+WGS84, GCJ02 = "wgs84", "gcj02"
+_COORDINATE_SYSTEMS = {
+    "wgs84": WGS84,
+    "gps": WGS84,
+    "cgcs2000": WGS84,
+    "2000": WGS84,
+    "天地图": WGS84,
+    "gcj02": GCJ02,
+    "国测局": GCJ02,
+    "火星": GCJ02,
+    "高德": GCJ02,
+    "腾讯": GCJ02,
+}
+_NOT_IN_NAMES = re.compile(r"[\s_\-‐–—]|坐标系$|坐标$")
+
+
+def coordinate_system(text: str) -> str | None:
+    """``wgs84`` or ``gcj02`` from "WGS-84", "GPS", "CGCS2000", "GCJ-02",
+    "国测局坐标", "火星坐标", "高德"…; empty means WGS-84 (what the portal
+    stores)."""
+    if is_empty(text):
+        return None
+    found = _COORDINATE_SYSTEMS.get(_NOT_IN_NAMES.sub("", text).lower())
+    if found is None:
+        raise CellError(
+            _("“%(value)s” is not a coordinate system: give WGS-84 or GCJ-02.")
+            % {"value": text}
+        )
+    return found

@@ -280,6 +280,14 @@ class Estate(SlugFromNameMixin, TimeStampedModel):
                 name="estate_year_name",
             ),
             models.Index(fields=["year_built"], name="estate_year_built"),
+            # The map's box (estates.selectors.map): a range of latitudes, then
+            # of longitudes; the stage and id come along (key columns, since
+            # SQLite has no INCLUDE), so a box's grid is counted from the index.
+            models.Index(
+                fields=["latitude", "longitude", "stage", "id"],
+                name="estate_location",
+                condition=models.Q(latitude__isnull=False, longitude__isnull=False),
+            ),
             models.Index(fields=["households"], name="estate_households"),
             models.Index(fields=["floor_area_m2"], name="estate_floor_area"),
             # "What's new" on the home page: the latest edits, ties by id (bulk

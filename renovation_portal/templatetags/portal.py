@@ -11,6 +11,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from translated_fields import to_attribute
 
+from renovation_portal import maps
 from renovation_portal.figures import is_chinese, number_text
 from renovation_portal.search import has_han
 from renovation_portal.translation import (
@@ -310,7 +311,7 @@ def _shape(kind: str, x: float, y: float) -> str:
 
 
 @register.inclusion_tag("includes/site_map.html")
-def place_map(layers, map_id="map"):
+def place_map(layers, map_id="map", stages=None):
     """An offline plan of places drawn from their coordinates (inline SVG).
 
     ``layers`` is a list of (kind, found) where ``found`` has ``places``
@@ -336,6 +337,13 @@ def place_map(layers, map_id="map"):
             )
     plan = _project(points) if points else {"height": 0, "scale": None}
     return {
+        # With tiles configured, the tile map takes the plan's place; the list
+        # of places stays beside it (renovation_portal/maps.py).
+        "tile_map": maps.tile_map(
+            f"{map_id}-tiles",
+            points=[(p["lat"], p["lng"]) for p in points],
+            stages=stages,
+        ),
         "map_id": map_id,
         "points": points,
         "width": MAP_WIDTH,

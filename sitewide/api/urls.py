@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from estates.api import views as estate_views
+from estates.api.map import MapPointsView
 from governance.api import views as governance_views
 from lanes.api import views as lane_views
 from renovation_portal.api.exceptions import not_found
@@ -37,6 +38,7 @@ router.register("programmes", estate_views.ProgrammeViewSet, basename="programme
 urlpatterns = [
     path("v1/", ApiRootView.as_view(), name="root"),
     path("v1/stats/", StatsView.as_view(), name="stats"),
+    path("v1/map/points/", MapPointsView.as_view(), name="map-points"),
     path(
         "v1/feedback/",
         governance_views.FeedbackCreateApi.as_view(),

@@ -6,12 +6,15 @@ folder skips with the reason, so `make test` still passes on a bare machine.
 https://playwright.dev/python/docs/api/class-browsertype#browser-type-launch
 """
 
+import copy
 import io
 import os
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+
+from .tiles import TileServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -174,3 +177,18 @@ def shot(request):
         return path
 
     return save
+
+
+@pytest.fixture
+def tiles(settings):
+    """Tiles from a server of the test's own, allowed by the Content Security
+    Policy (issue 19)."""
+    server = TileServer()
+    settings.MAP_TILE_URL = f"{server.origin}/{{z}}/{{x}}/{{y}}.png"
+    settings.MAP_TILE_ATTRIBUTION = "Test tiles"
+    settings.MAP_TILE_MAX_ZOOM = 18
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["img-src"].append(server.origin)
+    settings.CONTENT_SECURITY_POLICY = policy
+    yield server
+    server.close()

@@ -1,0 +1,48 @@
+"""Staff pick a compound's coordinates on the admin's map (issue 19): a click
+fills the latitude and longitude in WGS-84, whatever the tiles are drawn in."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from estates.models import Estate
+from tests.browser.staff import desk_page
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a-long-test-password-1"
+# At zoom 16, one pixel is 360 / (256 * 2**16) degrees of longitude.
+DEGREES_PER_PIXEL = 360 / (256 * 2**16)
+
+
+@pytest.mark.parametrize("crs", ["wgs84", "gcj02"])
+def test_a_click_on_the_admin_map_fills_the_coordinates_in_wgs84(
+    browser,
+    site,
+    tiles,
+    settings,
+    crs,
+):
+    settings.MAP_TILE_CRS = crs
+    get_user_model().objects.create_superuser(
+        username="clerk", email="clerk@example.org", password=PASSWORD
+    )
+    estate = Estate.objects.order_by("pk").first()
+    Estate.objects.filter(pk=estate.pk).update(latitude=35.75, longitude=114.30)
+    page = desk_page(browser, site.url, "clerk", PASSWORD)
+    try:
+        page.goto(f"/admin/estates/estate/{estate.pk}/change/")
+        canvas = page.locator(".admin-map-canvas")
+        expect(canvas.locator(".map-pin")).to_have_count(1)
+        box = canvas.bounding_box()
+        # 40 pixels east of the pin, which sits at the map's centre.
+        page.mouse.click(box["x"] + box["width"] / 2 + 40, box["y"] + box["height"] / 2)
+        latitude = float(page.input_value("#id_latitude"))
+        longitude = float(page.input_value("#id_longitude"))
+        assert abs(latitude - 35.75) < 2e-5
+        assert abs(longitude - (114.30 + 40 * DEGREES_PER_PIXEL)) < 2e-5
+        page.locator("input[name=_continue]").click()
+        estate.refresh_from_db()
+        assert abs(float(estate.longitude) - longitude) < 1e-6
+    finally:
+        page.context.close()

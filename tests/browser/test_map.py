@@ -1,0 +1,147 @@
+"""The tile map (issue 19) against a tile server the test runs itself: the
+source data's compounds as pins, a popup that leads to the compound's page,
+and clusters when a view holds many compounds. Nothing leaves the machine."""
+
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from estates.models import Estate, Programme
+from estates.selectors import map as map_selectors
+
+pytestmark = pytest.mark.browser
+
+
+def test_home_map_shows_the_source_compounds_and_a_popup_leads_to_one(
+    page, site, tiles, shot, axe_scan
+):
+    # The source gives no coordinates: five of its compounds get made-up
+    # ones, a few hundred metres apart, for the test only.
+    located = list(Estate.objects.order_by("pk")[:5])
+    for n, estate in enumerate(located):
+        estate.latitude = Decimal(f"{35.750 + n * 0.004:.6f}")
+        estate.longitude = Decimal(f"{114.300 + n * 0.005:.6f}")
+    Estate.objects.bulk_update(located, ["latitude", "longitude"])
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto("/en/")
+
+    pins = page.locator(".tile-map .map-pin")
+    expect(pins).to_have_count(len(located))
+    assert any(path.endswith(".png") for path in tiles.asked)
+    violations, account = axe_scan(page)
+    assert not violations, account
+
+    estate = located[0]
+    name = estate.name_en or estate.name_zh_hans
+    page.locator(f'.map-pin[title="{name}"]').click()
+    link = page.locator(".leaflet-popup .map-popup-name")
+    expect(link).to_have_text(name)
+    # Moving the map asks for the new view; the open popup stays.
+    box = page.locator(".tile-map").bounding_box()
+    with page.expect_response(lambda r: "/api/v1/map/points/" in r.url):
+        page.mouse.move(box["x"] + 40, box["y"] + box["height"] - 40)
+        page.mouse.down()
+        page.mouse.move(box["x"] + 70, box["y"] + box["height"] - 50, steps=5)
+        page.mouse.up()
+    expect(link).to_have_text(name)
+    page.locator(".tile-map").scroll_into_view_if_needed()
+    shot(page, "home-map-popup")
+    link.click()
+    expect(page).to_have_url(f"{site.url}/en/estates/{estate.slug}/")
+    assert errors == []
+
+
+def test_home_map_clusters_many_compounds(page, site, tiles, monkeypatch, shot):
+    monkeypatch.setattr(map_selectors, "MAP_POINTS_LIMIT", 20)
+    community = Estate.objects.first().community
+    Estate.objects.bulk_create(
+        Estate(
+            name_zh_hans=f"测试合成小区{n}",  # synthetic: made up for this test
+            slug=f"test-map-cluster-{n}",
+            community=community,
+            latitude=Decimal(f"{30 + (n % 10) * 0.5:.6f}"),
+            longitude=Decimal(f"{105 + (n // 10) * 0.5:.6f}"),
+        )
+        for n in range(100)
+    )
+    page.goto("/en/")
+    clusters = page.locator(".tile-map .map-cluster")
+    expect(clusters.first).to_be_visible()
+    shot(page, "home-map-clusters")
+    counts = [int(text) for text in clusters.all_inner_texts()]
+    pins = page.locator(".tile-map .map-pin").count()
+    total = Estate.objects.filter(latitude__isnull=False).count()
+    assert sum(counts) + pins == total
+
+    # A cluster zooms the map in towards its compounds.
+    before = page.locator(".tile-map").get_attribute("data-zoom-now")
+    clusters.first.click()
+    expect(page.locator(".tile-map")).not_to_have_attribute(
+        "data-zoom-now", before or ""
+    )
+
+
+@pytest.mark.parametrize("crs", ["wgs84", "gcj02"])
+def test_compound_page_map_puts_the_compound_at_its_centre(
+    page, site, tiles, settings, crs
+):
+    # With GCJ-02 tiles the page centres the map on the shifted point and the
+    # API answers in GCJ-02, so the pin sits at the centre either way.
+    settings.MAP_TILE_CRS = crs
+    estate = Estate.objects.order_by("pk").first()
+    estate.latitude, estate.longitude = Decimal("35.750000"), Decimal("114.300000")
+    Estate.objects.bulk_update([estate], ["latitude", "longitude"])
+    with page.expect_request(lambda r: "/api/v1/map/points/" in r.url) as asked:
+        page.goto(f"/en/estates/{estate.slug}/")
+    assert ("crs=gcj02" in asked.value.url) == (crs == "gcj02")
+    pin = page.locator(".tile-map .map-pin.map-focus")
+    expect(pin).to_have_count(1)
+    box = page.locator(".tile-map").bounding_box()
+    spot = pin.bounding_box()
+    assert abs(spot["x"] + spot["width"] / 2 - (box["x"] + box["width"] / 2)) < 3
+    assert abs(spot["y"] + spot["height"] / 2 - (box["y"] + box["height"] / 2)) < 3
+    assert tiles.asked
+
+
+def test_programme_map_opens_on_its_compounds(page, site, tiles):
+    programme = Programme.objects.order_by("position", "pk").first()
+    estates = [m.estate for m in programme.memberships.select_related("estate")[:3]]
+    for n, estate in enumerate(estates):
+        estate.latitude = Decimal(f"{30.100 + n * 0.01:.6f}")
+        estate.longitude = Decimal(f"{120.100 + n * 0.01:.6f}")
+    Estate.objects.bulk_update(estates, ["latitude", "longitude"])
+    page.goto(f"/en/programmes/{programme.slug}/")
+    expect(page.locator(".tile-map .map-pin")).to_have_count(len(estates))
+    # Fitted to them: each pin is inside the map's box.
+    box = page.locator(".tile-map").bounding_box()
+    for pin in page.locator(".tile-map .map-pin").all():
+        spot = pin.bounding_box()
+        assert box["x"] <= spot["x"] <= box["x"] + box["width"]
+        assert box["y"] <= spot["y"] <= box["y"] + box["height"]
+
+
+def test_community_map_without_located_compounds_says_so(page, site, tiles):
+    community = Estate.objects.order_by("pk").first().community
+    page.goto(f"/en{community.get_absolute_url()}")
+    expect(page.locator(".tile-map .map-note")).to_contain_text(
+        "None of these compounds has coordinates yet"
+    )
+
+
+def test_home_map_shows_one_stage_when_asked(page, site, tiles):
+    located = list(Estate.objects.order_by("pk")[:4])
+    for n, estate in enumerate(located):
+        estate.latitude = Decimal(f"{35.750 + n * 0.004:.6f}")
+        estate.longitude = Decimal(f"{114.300 + n * 0.005:.6f}")
+        estate.stage = "construction" if n < 3 else "management"
+    Estate.objects.bulk_update(located, ["latitude", "longitude", "stage"])
+    page.goto("/en/")
+    pins = page.locator(".tile-map .map-pin")
+    expect(pins).to_have_count(4)
+    page.get_by_label("Stage", exact=True).select_option("management")
+    expect(pins).to_have_count(1)
+    expect(page.locator(".tile-map .map-pin.stage-management")).to_have_count(1)
+    page.get_by_label("Stage", exact=True).select_option("")
+    expect(pins).to_have_count(4)

@@ -1,0 +1,170 @@
+"""The tile map (issue 19): shown only with tiles configured, after the content,
+beside the list; the offline plan otherwise."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from renovation_portal.geo import wgs84_to_gcj02
+from renovation_portal.settings import tile_origins
+from tests.estates.factories import EstateFactory, ProgrammeMembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+TILES = "https://t{s}.tiles.example.org/{z}/{x}/{y}.png?key=test"
+
+
+@pytest.fixture
+def tiles(settings):
+    settings.MAP_TILE_URL = TILES
+    settings.MAP_TILE_ATTRIBUTION = "© Test tiles"
+    settings.MAP_TILE_SUBDOMAINS = "0123"
+    return settings
+
+
+def located(lat, lng):
+    return EstateFactory(latitude=Decimal(lat), longitude=Decimal(lng))
+
+
+def test_home_without_tiles_draws_the_plan_and_loads_no_map(client):
+    located("35.75", "114.30")
+    text = client.get("/en/").text
+    assert '<svg class="map"' in text
+    assert "data-tile-map" not in text
+    assert "map.js" not in text
+    assert "leaflet" not in text
+
+
+def test_home_with_tiles_shows_the_tile_map_beside_the_list(client, tiles):
+    estate = located("35.75", "114.30")
+    text = client.get("/en/").text
+    assert "data-tile-map" in text
+    assert f'data-tile-url="{TILES.replace("&", "&amp;")}"' in text
+    assert 'data-bounds="114.300000,35.750000,114.300000,35.750000"' in text
+    assert 'data-points-url="/api/v1/map/points/"' in text
+    assert 'data-lang="en"' in text
+    assert '<svg class="map"' not in text
+    # The list names the same place, and the page never waits for Leaflet:
+    # map.js fetches it after the page has loaded.
+    assert f'href="{estate.get_absolute_url()}"' in text
+    assert "List of the places on the map" in text
+    assert re.search(r'<script src="[^"]*map[^"]*\.js" defer>', text)
+    assert '<script src="/static/vendor/leaflet' not in text
+
+
+def test_home_with_gcj02_tiles_opens_on_the_shifted_box(client, tiles):
+    tiles.MAP_TILE_CRS = "gcj02"
+    located("35.75", "114.30")
+    lat, lng = wgs84_to_gcj02(35.75, 114.30)
+    text = client.get("/").text
+    assert f'data-bounds="{lng:.6f},{lat:.6f},{lng:.6f},{lat:.6f}"' in text
+    assert 'data-crs="gcj02"' in text
+
+
+def test_tile_origins_allow_every_subdomain_of_the_tiles():
+    assert tile_origins(TILES, "", "http://127.0.0.1:8123/{z}/{x}/{y}.png") == [
+        "https://*.tiles.example.org",
+        "http://127.0.0.1:8123",
+    ]
+
+
+def test_compound_page_without_tiles_has_no_map(client):
+    estate = located("35.75", "114.30")
+    assert "data-tile-map" not in client.get(estate.get_absolute_url()).text
+
+
+def test_compound_page_with_tiles_centres_the_map_on_the_compound(client, tiles):
+    estate = located("35.75", "114.30")
+    text = client.get(f"/en{estate.get_absolute_url()}").text
+    assert 'data-centre="35.750000,114.300000"' in text
+    assert f'data-focus="{estate.slug}"' in text
+    assert estate.community.get_absolute_url() in text
+
+
+def test_compound_page_without_coordinates_has_no_map(client, tiles):
+    estate = EstateFactory()
+    assert "data-tile-map" not in client.get(estate.get_absolute_url()).text
+
+
+def test_programme_page_with_tiles_lets_the_map_find_its_compounds(client, tiles):
+    member = ProgrammeMembershipFactory(estate=located("35.75", "114.30"))
+    text = client.get(f"/en/programmes/{member.programme.slug}/").text
+    assert 'data-fit="1"' in text
+    assert f'data-programme="{member.programme.slug}"' in text
+
+
+def test_community_page_with_tiles_lets_the_map_find_its_compounds(client, tiles):
+    estate = located("35.75", "114.30")
+    text = client.get(f"/en{estate.community.get_absolute_url()}").text
+    assert 'data-fit="1"' in text
+    assert f'data-community="{estate.community.slug}"' in text
+
+
+def test_programme_and_community_pages_without_tiles_have_no_map(client):
+    member = ProgrammeMembershipFactory(estate=located("35.75", "114.30"))
+    for url in (
+        f"/programmes/{member.programme.slug}/",
+        member.estate.community.get_absolute_url(),
+    ):
+        assert "data-tile-map" not in client.get(url).text
+
+
+def test_admin_without_tiles_asks_for_typed_coordinates(admin_client):
+    estate = located("35.75", "114.30")
+    text = admin_client.get(f"/admin/estates/estate/{estate.pk}/change/").text
+    assert "data-pick-map" not in text
+    assert "配置地图瓦片" in text
+
+
+def test_admin_with_tiles_offers_a_map_on_the_compound(admin_client, tiles):
+    estate = located("35.75", "114.30")
+    text = admin_client.get(f"/admin/estates/estate/{estate.pk}/change/").text
+    assert "data-pick-map" in text
+    assert 'data-centre="35.750000,114.300000"' in text
+    assert 'data-lat-input="id_latitude"' in text
+
+
+def test_admin_map_of_a_new_compound_opens_on_the_country(admin_client, tiles):
+    text = admin_client.get("/admin/estates/estate/add/").text
+    assert 'data-centre="35.000000,105.000000" data-zoom="4"' in text
+
+
+def test_home_map_has_a_stage_menu_hidden_until_the_map_works(client, tiles):
+    located("35.75", "114.30")
+    text = client.get("/en/").text
+    assert '<p class="tile-map-filter" hidden>' in text
+    assert '<option value="management">long-term management</option>' in text
+
+
+def _warnings_for(rf, estate) -> list[str]:
+    from django.contrib import admin
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    from estates.admin.estates import EstateAdmin
+    from estates.models import Estate
+
+    request = rf.get("/")
+    request._messages = CookieStorage(request)
+    EstateAdmin(Estate, admin.site)._flag_far_from_community(request, estate)
+    return [str(m) for m in request._messages]
+
+
+def test_admin_flags_a_compound_far_from_its_community(rf):
+    near = located("35.75", "114.30")
+    far = EstateFactory(
+        community=near.community, latitude=Decimal("35.75"), longitude=Decimal("115.3")
+    )
+    with translation.override("en"):
+        (warning,) = _warnings_for(rf, far)
+    assert "lies 90 km from the other compounds of its community" in warning
+
+
+def test_admin_does_not_flag_a_compound_near_its_community(rf):
+    near = located("35.75", "114.30")
+    close = EstateFactory(
+        community=near.community, latitude=Decimal("35.76"), longitude=Decimal("114.31")
+    )
+    assert _warnings_for(rf, close) == []
+    assert _warnings_for(rf, located("40.0", "116.0")) == []
