@@ -75,3 +75,20 @@ NOT_PAGES = {
     "sitemap": "XML for search engines: the index of the sitemaps",
     "sitemap-section": "XML for search engines: one section's sitemap",
 }
+
+
+def follow_placeholders(estate) -> dict:
+    """{follow} and {ticket}: an unconfirmed follower of ``estate`` (made in
+    the test database) and the signed ticket of its SMS code page."""
+    from django.core import signing
+
+    from follows.services import follow_request
+    from follows.views import TICKET_SALT
+
+    follow = follow_request(
+        estate=estate, channel="email", contact="pages@example.org", language="zh-hans"
+    )
+    return {
+        "follow": follow.token,
+        "ticket": signing.dumps(follow.pk, salt=TICKET_SALT),
+    }

@@ -5,16 +5,13 @@ resident. A wide table may scroll inside its own box; the page may not."""
 import datetime
 
 import pytest
-from django.core import signing
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from estates.models import Estate
-from follows.services import follow_request
-from follows.views import TICKET_SALT
 from tests.browser.layout import WIDER_THAN_SCREEN
 from tests.governance.factories import FeedbackFactory, SurveyFactory
-from tests.public_pages import NOT_FOUND, PAGES
+from tests.public_pages import NOT_FOUND, PAGES, follow_placeholders
 
 pytestmark = pytest.mark.browser
 
@@ -35,16 +32,12 @@ def records(site):
     )
     SurveyFactory(estate=estate, opens_on=timezone.localdate() - datetime.timedelta(1))
     subdistrict = estate.community.subdistrict
-    follow = follow_request(
-        estate=estate, channel="email", contact="phone@example.org", language="zh-hans"
-    )
     return {
         "survey": estate.slug,
         "reference": FeedbackFactory(estate=estate).reference,
         "subdistrict": subdistrict.pk,
         "district": subdistrict.district_id,
-        "follow": follow.token,
-        "ticket": signing.dumps(follow.pk, salt=TICKET_SALT),
+        **follow_placeholders(estate),
     }
 
 

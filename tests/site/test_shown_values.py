@@ -17,7 +17,7 @@ from governance.models import FeedbackCategory, FeedbackStatus
 from governance.models.participation import FeedbackReply, FeedbackStatusChange
 from renovation_portal.templatetags.portal import figure, number
 from tests.governance.factories import FeedbackFactory, SurveyFactory
-from tests.public_pages import PAGES
+from tests.public_pages import PAGES, follow_placeholders
 
 MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|"
@@ -91,6 +91,7 @@ def records(db):
         "reference": feedback.reference,
         "subdistrict": subdistrict.pk,
         "district": subdistrict.district_id,
+        **follow_placeholders(estate),
     }
 
 
