@@ -69,6 +69,43 @@ def notice_posted(*, notice, **_ignored) -> None:
     )
 
 
+# A community's council without compounds of its own speaks for the
+# community's compounds: at most this many are told (the rest read the page).
+COMMUNITY_COMPOUNDS_TOLD = 200
+
+
+def meeting_scheduled(*, meeting, **_ignored) -> None:
+    from django.utils import formats
+
+    from estates.models import Estate
+
+    from .services import happening_record
+
+    council = meeting.council
+    estates = list(council.estates.all()[:COMMUNITY_COMPOUNDS_TOLD])
+    if not estates and council.community_id:
+        estates = list(
+            Estate.objects.filter(community_id=council.community_id).order_by("pk")[
+                :COMMUNITY_COMPOUNDS_TOLD
+            ]
+        )
+    for estate in estates:
+
+        def title(estate=estate) -> str:
+            return gettext("%(name)s: %(council)s meets on %(date)s") % {
+                "name": estate.name,
+                "council": council.name,
+                "date": formats.date_format(meeting.held_on, "DATE_FORMAT"),
+            }
+
+        happening_record(
+            estate=estate,
+            kind=HappeningKind.MEETING,
+            titles=_both(title),
+            key=f"meeting:{meeting.pk}:{estate.pk}:{uuid.uuid4().hex[:12]}",
+        )
+
+
 def feedback_changed(*, feedback, change=None, reply=None, **_ignored) -> None:
     from .services import feedback_tell
 
@@ -87,4 +124,5 @@ def feedback_changed(*, feedback, change=None, reply=None, **_ignored) -> None:
 def subscribe() -> None:
     events.subscribe("estate.stage_changed", stage_changed)
     events.subscribe("estate.notice_posted", notice_posted)
+    events.subscribe("meeting.scheduled", meeting_scheduled)
     events.subscribe("feedback.changed", feedback_changed)

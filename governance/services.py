@@ -304,3 +304,12 @@ def survey_response_submit(
             raise ValidationError(ALREADY_ANSWERED, code="already_answered") from None
         raise
     return response
+
+
+def meetings_saved(*, meetings) -> None:
+    """Meetings a clerk added or changed: one on a date still to come is news
+    for the followers of its council's compounds (in the caller's transaction)."""
+    today = timezone.localdate()
+    for meeting in meetings:
+        if meeting.held_on >= today:
+            events.publish("meeting.scheduled", meeting=meeting)

@@ -6,6 +6,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from estates.models import Community, Estate
+from governance import services
 from governance.admin.filters import MeetingDueFilter
 from governance.models import (
     Award,
@@ -98,6 +99,12 @@ class MeetingAdmin(BilingualModelAdmin):
     ]
     list_display_links = ["held_on", "council"]
     list_filter = ["kind", "council__level", "council__subdistrict", "council"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or {"held_on", "council"} & set(form.changed_data):
+            services.meetings_saved(meetings=[obj])
+
     list_select_related = ["council"]
     autocomplete_fields = ["council"]
     search_fields = [

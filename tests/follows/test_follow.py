@@ -30,7 +30,11 @@ from tests.estates.factories import (
     ProgrammeFactory,
     ProgrammeMembershipFactory,
 )
-from tests.governance.factories import FeedbackContactFactory
+from tests.governance.factories import (
+    CouncilFactory,
+    FeedbackContactFactory,
+    MeetingFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -618,3 +622,35 @@ def test_a_programme_page_with_compounds_links_to_following_it(client, estate):
     page = client.get(f"/programmes/{programme.slug}/").content.decode()
 
     assert reverse("follows:follow-programme", kwargs={"slug": programme.slug}) in page
+
+
+def test_a_council_meeting_to_come_is_told_to_its_compounds_followers(estate):
+    _confirmed(estate, "m@example.org", language="en")
+    council = CouncilFactory(name_zh_hans="测试议事会", name_en="Test Council")
+    council.estates.set([estate])
+    coming = MeetingFactory(
+        council=council, held_on=timezone.localdate() + datetime.timedelta(days=3)
+    )
+    past = MeetingFactory(
+        council=council, held_on=timezone.localdate() - datetime.timedelta(days=3)
+    )
+
+    feedback_services.meetings_saved(meetings=[coming, past])
+    sending.fan_out_pending()
+
+    (told,) = Notification.objects.filter(happening__isnull=False)
+    assert told.follow.contact == "m@example.org"
+    assert "Test Council meets on" in told.subject
+    assert "Followed Compound" in told.subject
+
+
+def test_a_community_councils_meeting_reaches_the_communitys_compounds(estate):
+    _confirmed(estate, "c@example.org")
+    council = CouncilFactory(community=estate.community)
+    meeting = MeetingFactory(
+        council=council, held_on=timezone.localdate() + datetime.timedelta(days=1)
+    )
+
+    feedback_services.meetings_saved(meetings=[meeting])
+
+    assert Happening.objects.get().estate == estate
