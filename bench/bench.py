@@ -674,6 +674,10 @@ def endpoints(t: dict) -> list[Endpoint]:
             f"/follow/compound/{t['estate_slug']}/atom.xml",
         ),
         Endpoint(
+            "a compound's calendar (iCalendar)",
+            f"/follow/compound/{t['estate_slug']}/calendar.ics",
+        ),
+        Endpoint(
             "community page",
             f"/communities/{found('community_slug')}/",
             status=status("community_slug"),

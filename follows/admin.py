@@ -1,11 +1,17 @@
 """What was sent, held and failed: read-only for staff (issue 18). The
 contacts themselves are not shown."""
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from renovation_portal.admin_base import StaffModelAdmin
 
-from .models import Follow, Happening, Notification
+from .models import Follow, Happening, Notification, StaffWatch
 
 
 class ReadOnly(StaffModelAdmin):
@@ -76,3 +82,100 @@ class HappeningAdmin(ReadOnly):
     readonly_fields = fields
     list_select_related = ["estate"]
     show_full_result_count = False
+
+
+class StaffWatchForm(forms.ModelForm):
+    class Meta:
+        model = StaffWatch
+        fields = ["new_feedback", "mode", "overdue", "language"]
+        widgets = {
+            "mode": forms.RadioSelect,
+            "language": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.user is not None and not self.user.email:
+            raise forms.ValidationError(
+                _(
+                    "Your account has no e-mail address, so nothing can be sent "
+                    "to you. Ask an administrator to add one to your account."
+                ),
+                code="no_email",
+            )
+        if not cleaned.get("new_feedback") and not cleaned.get("overdue"):
+            raise forms.ValidationError(
+                _("Choose at least one thing to be told about."), code="nothing"
+            )
+        return cleaned
+
+
+@admin.register(StaffWatch)
+class StaffWatchAdmin(admin.ModelAdmin):
+    """Each member of staff keeps their own: what they are told about their
+    scope. A superuser sees everyone's, and may stop them."""
+
+    form = StaffWatchForm
+    list_display = ["user", "new_feedback", "mode", "overdue", "language", "created_at"]
+    fieldsets = [
+        (_("New feedback"), {"fields": ["new_feedback", "mode"]}),
+        (None, {"fields": ["overdue", "language"]}),
+    ]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("user")
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(user=request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        user = obj.user if obj is not None else request.user
+
+        class Bound(form):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, user=user, **inner)
+
+        return Bound
+
+    def get_changeform_initial_data(self, request):
+        return {"language": translation.get_language() or settings.LANGUAGE_CODE}
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.user = request.user
+        super().save_model(request, obj, form, change)
+
+    def _own(self, request, obj) -> bool:
+        return (
+            obj is None or obj.user_id == request.user.pk or request.user.is_superuser
+        )
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request) and self._own(request, obj)
+
+    def has_add_permission(self, request):
+        # No query here: the admin asks on every page (its sidebar).
+        return self.has_module_permission(request)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # One each: someone who has one is sent to change it.
+        own = StaffWatch.objects.filter(user=request.user).values("pk").first()
+        if own is not None:
+            return redirect(
+                reverse("admin:follows_staffwatch_change", args=[own["pk"]])
+            )
+        return super().add_view(request, form_url, extra_context)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj)

@@ -91,9 +91,9 @@ class EmailAdapter(ChannelAdapter):
 
 
 def _stop_link(notification) -> str:
-    from .services import _url
+    from .services import language_url
 
-    return _url(
+    return language_url(
         "follows:manage", notification.language, token=notification.follow.token
     )
 

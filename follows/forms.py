@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -71,3 +72,32 @@ class CodeForm(forms.Form):
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}
         ),
     )
+
+
+class SettingsForm(forms.Form):
+    """What a follower may change without asking again: how often, which
+    building, which language (the contact itself is changed by following
+    again with the new one)."""
+
+    mode = forms.ChoiceField(
+        label=_("How often"), choices=Mode.choices, widget=forms.RadioSelect
+    )
+    building = forms.CharField(
+        label=_("Your building (optional)"),
+        help_text=_(
+            "With your building number, notices about works on other buildings "
+            "are not sent to you."
+        ),
+        max_length=20,
+        required=False,
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the messages"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, with_building: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_building:
+            del self.fields["building"]

@@ -106,23 +106,60 @@ def meeting_scheduled(*, meeting, **_ignored) -> None:
         )
 
 
+def survey_opened(*, survey, **_ignored) -> None:
+    from django.utils import formats
+
+    from .services import happening_record
+
+    estate = survey.estate
+
+    def title() -> str:
+        values = {"name": estate.name}
+        if survey.closes_on is not None:
+            values["date"] = formats.date_format(survey.closes_on, "DATE_FORMAT")
+            return (
+                gettext("%(name)s: a satisfaction survey is open until %(date)s")
+                % values
+            )
+        return gettext("%(name)s: a satisfaction survey is open") % values
+
+    happening_record(
+        estate=estate,
+        kind=HappeningKind.SURVEY,
+        titles=_both(title),
+        # Once per opening date: saved again, or found again by the daily
+        # job, it is not told twice.
+        key=f"survey:{survey.pk}:{survey.opens_on.isoformat()}",
+    )
+
+
 def feedback_changed(*, feedback, change=None, reply=None, **_ignored) -> None:
     from .services import feedback_tell
 
     if change is not None:
-        with translation.override("zh-hans"):
-            what = gettext("its status is now “%(status)s”") % {
+
+        def status_text() -> str:
+            return gettext("its status is now “%(status)s”") % {
                 "status": change.get_status_display()
             }
-        feedback_tell(feedback=feedback, what=what, key=f"feedback-status:{change.pk}")
+
+        feedback_tell(
+            feedback=feedback, what=status_text, key=f"feedback-status:{change.pk}"
+        )
     elif reply is not None and reply.is_public:
-        with translation.override("zh-hans"):
-            what = gettext("the office replied")
-        feedback_tell(feedback=feedback, what=what, key=f"feedback-reply:{reply.pk}")
+        feedback_tell(
+            feedback=feedback,
+            what=lambda: gettext("the office replied"),
+            key=f"feedback-reply:{reply.pk}",
+        )
 
 
 def subscribe() -> None:
     events.subscribe("estate.stage_changed", stage_changed)
     events.subscribe("estate.notice_posted", notice_posted)
     events.subscribe("meeting.scheduled", meeting_scheduled)
+    events.subscribe("survey.opened", survey_opened)
     events.subscribe("feedback.changed", feedback_changed)
+    from .staff import feedback_arrived
+
+    events.subscribe("feedback.submitted", feedback_arrived)

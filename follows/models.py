@@ -248,3 +248,50 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class StaffWatch(models.Model):
+    """A member of staff following their own scope (issue 18, item 2): new
+    feedback from residents, and a daily summary of what is overdue. Sent to
+    their account's e-mail address; stopped by the link in every message."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="scope_watch",
+        verbose_name=_("user"),
+    )
+    new_feedback = models.BooleanField(
+        _("new feedback from residents"),
+        default=True,
+        help_text=_("Feedback about a compound in your scope, when it arrives."),
+    )
+    overdue = models.BooleanField(
+        _("what is overdue, every morning"),
+        default=True,
+        help_text=_(
+            "Steps past their planned date, feedback waiting for an answer, "
+            "councils whose meeting is due: only when there is any."
+        ),
+    )
+    mode = models.CharField(
+        _("new feedback"),
+        max_length=8,
+        choices=Mode.choices,
+        default=Mode.AT_ONCE,
+        help_text=_("Once a day: new feedback is listed in the morning summary."),
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    token = models.CharField(
+        max_length=64, unique=True, default=new_token, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("what I follow in my scope")
+        verbose_name_plural = _("what I follow in my scope")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -6,7 +6,7 @@ import datetime
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -76,7 +76,7 @@ def absolute(path: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
-def _url(name: str, language: str, **kwargs) -> str:
+def language_url(name: str, language: str, **kwargs) -> str:
     with translation.override(language):
         return absolute(reverse(name, kwargs=kwargs))
 
@@ -162,9 +162,9 @@ def _queue_confirmation(*, follow: Follow, secret: str, minutes: int) -> None:
     with translation.override(follow.language):
         name = str(follow.target)
         if follow.channel == Channel.EMAIL:
-            link = _url("follows:confirm", follow.language, token=follow.token) + (
-                f"?secret={secret}"
-            )
+            link = language_url(
+                "follows:confirm", follow.language, token=follow.token
+            ) + (f"?secret={secret}")
             subject = gettext("Confirm that you follow %(name)s") % {"name": name}
             body = gettext(
                 "To be told what happens to %(name)s, open this link within "
@@ -185,7 +185,7 @@ def _queue_confirmation(*, follow: Follow, secret: str, minutes: int) -> None:
         subject=subject,
         body=body,
     )
-    _send_soon()
+    send_soon()
 
 
 def follow_confirm(*, follow: Follow, secret: str) -> Follow:
@@ -223,6 +223,20 @@ def _confirm(*, follow: Follow, secret: str) -> tuple[Follow, ValidationError | 
 def follow_stop(*, follow: Follow) -> None:
     """Stop following: the contact and everything queued for it are erased."""
     Follow.objects.filter(pk=follow.pk).delete()
+
+
+@transaction.atomic
+def follow_change(
+    *, follow: Follow, mode: str, language: str, building: str = ""
+) -> Follow:
+    """Change how often, in which language and for which building a follower
+    is told. Held digest messages stay held (they go out in the next digest)."""
+    follow.mode = mode
+    follow.language = language
+    if follow.estate_id is not None:
+        follow.building = building.strip()
+    follow.save(update_fields=["mode", "language", "building"])
+    return follow
 
 
 @transaction.atomic
@@ -362,8 +376,8 @@ def _body_parts(happening, estate, language) -> tuple[str, str, str]:
     and the stop link without its token: worked out once per language."""
     title = happening.title(language)
     with translation.override(language):
-        page = _url("estates:estate-detail", language, slug=estate.slug)
-        stop = _url("follows:manage", language, token="TOKEN")
+        page = language_url("estates:estate-detail", language, slug=estate.slug)
+        stop = language_url("follows:manage", language, token="TOKEN")
         body = gettext(
             "%(title)s\n\nThe compound's page: %(page)s\n\nTo stop these "
             "messages, open %(stop)s (no login needed)."
@@ -371,7 +385,7 @@ def _body_parts(happening, estate, language) -> tuple[str, str, str]:
     return title, body, stop.removesuffix("TOKEN/")
 
 
-def _send_soon() -> None:
+def send_soon() -> None:
     """Ask a worker to send once this transaction commits (in-process when
     no broker is configured)."""
     from .tasks import send_pending
@@ -379,20 +393,23 @@ def _send_soon() -> None:
     transaction.on_commit(send_pending.delay_quietly)
 
 
-def feedback_tell(*, feedback, what: str, key: str) -> None:
+def feedback_tell(*, feedback, what: Callable[[], str], key: str) -> None:
     """Tell a resident who left feedback with a contact and consent that it
-    changed (status or a public reply), by SMS, in the caller's transaction."""
+    changed (status or a public reply), by SMS, in the caller's transaction,
+    in the language they wrote in; ``what()`` says what, in the active one."""
     contact = getattr(feedback, "contact", None)
     if contact is None or not contact.consent or not contact.phone:
         return
     if not (len(contact.phone) == 11 and contact.phone.startswith("1")):
         return  # a landline takes no text message
-    language = settings.LANGUAGE_CODE
+    language = contact.language or settings.LANGUAGE_CODE
     with translation.override(language):
-        page = _url("feedback:feedback-detail", language, reference=feedback.reference)
+        page = language_url(
+            "feedback:feedback-detail", language, reference=feedback.reference
+        )
         body = gettext("Your feedback %(reference)s: %(what)s. Details: %(page)s") % {
             "reference": feedback.reference,
-            "what": what,
+            "what": what(),
             "page": page,
         }
         subject = gettext("Your feedback %(reference)s") % {
@@ -411,4 +428,4 @@ def feedback_tell(*, feedback, what: str, key: str) -> None:
         ],
         ignore_conflicts=True,
     )
-    _send_soon()
+    send_soon()

@@ -63,3 +63,20 @@ def erase_expired() -> int:
     from .services import follows_erase_expired
 
     return follows_erase_expired()
+
+
+@shared_task(name="follows.staff_feedback", ignore_result=True)
+def staff_feedback(feedback_id: int) -> int:
+    from .staff import tell_feedback
+
+    return tell_feedback(feedback_id=feedback_id)
+
+
+def _staff_feedback_quietly(feedback_id: int) -> None:
+    try:
+        staff_feedback.delay(feedback_id)
+    except Exception:
+        logger.warning("Could not queue telling staff of feedback", exc_info=True)
+
+
+staff_feedback.delay_quietly = _staff_feedback_quietly

@@ -15,14 +15,22 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from estates.models import Estate, Programme
 from renovation_portal import ratelimit
 
-from .forms import CodeForm, FollowForm
-from .models import Channel, Follow, Happening
-from .services import follow_confirm, follow_request, follow_stop, follows_stop_all
+from .calendar import compound_calendar
+from .forms import CodeForm, FollowForm, SettingsForm
+from .models import Channel, Follow, Happening, StaffWatch
+from .services import (
+    follow_change,
+    follow_confirm,
+    follow_request,
+    follow_stop,
+    follows_stop_all,
+)
+from .staff import watch_stop
 
 TICKET_SALT = "follows.code"
 TOO_MANY = _(
@@ -170,12 +178,28 @@ def confirm(request, token):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
-    follow = Follow.objects.filter(token=token).first()
+    follow = (
+        Follow.objects.filter(token=token).select_related("estate", "programme").first()
+    )
     if follow is None:
+        watch = StaffWatch.objects.filter(token=token).first()
+        if watch is not None:
+            return _manage_staff_watch(request, watch)
         if request.method == "POST":
             # Stopped already: nothing is left to stop.
             return render(request, "follows/follow_stopped.html")
         raise Http404
+    with_building = follow.estate_id is not None
+    form = SettingsForm(
+        initial={
+            "mode": follow.mode,
+            "building": follow.building,
+            "language": follow.language,
+        },
+        with_building=with_building,
+    )
+    status = HTTPStatus.OK
+    saved = False
     if request.method == "POST":
         action = request.POST.get("action", "")
         if request.POST.get("List-Unsubscribe") == "One-Click" or action == "stop":
@@ -184,9 +208,35 @@ def manage(request, token):
         if action == "stop-all":
             follows_stop_all(follow=follow)
             return render(request, "follows/follow_stopped.html", {"all": True})
-        return HttpResponse(status=HTTPStatus.BAD_REQUEST)
+        if action == "stop-other":
+            # Only another follow of the same contact: the token proves that.
+            other_pk = request.POST.get("other", "")
+            other = (
+                _same_contact(follow).exclude(pk=follow.pk).filter(pk=other_pk).first()
+                if other_pk.isdigit()
+                else None
+            )
+            if other is None:
+                return HttpResponse(status=HTTPStatus.BAD_REQUEST)
+            follow_stop(follow=other)
+            return redirect(
+                reverse("follows:manage", kwargs={"token": follow.token}) + "?stopped=1"
+            )
+        if action == "settings":
+            form = SettingsForm(request.POST, with_building=with_building)
+            if form.is_valid():
+                follow_change(follow=follow, **form.cleaned_data)
+                return redirect(
+                    reverse("follows:manage", kwargs={"token": follow.token})
+                    + "?saved=1"
+                )
+            status = HTTPStatus.BAD_REQUEST
+        else:
+            return HttpResponse(status=HTTPStatus.BAD_REQUEST)
+    else:
+        saved = request.GET.get("saved") == "1"
     others = (
-        Follow.objects.filter(channel=follow.channel, contact=follow.contact)
+        _same_contact(follow)
         .exclude(pk=follow.pk)
         .select_related("estate", "programme")
         .order_by("-created_at")[:50]
@@ -197,9 +247,41 @@ def manage(request, token):
         {
             "follow": follow,
             "others": others,
+            "form": form,
+            "saved": saved,
+            "stopped": request.GET.get("stopped") == "1",
             "confirmed": request.GET.get("confirmed") == "1",
         },
+        status=status,
     )
+
+
+def _manage_staff_watch(request, watch: StaffWatch):
+    """A member of staff's stop link: no login needed, like a resident's."""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if request.POST.get("List-Unsubscribe") != "One-Click" and action != "stop":
+            return HttpResponse(status=HTTPStatus.BAD_REQUEST)
+        watch_stop(watch=watch)
+        return render(request, "follows/follow_stopped.html", {"staff": True})
+    return render(request, "follows/follow_staff.html", {"watch": watch})
+
+
+def _same_contact(follow: Follow):
+    return Follow.objects.filter(channel=follow.channel, contact=follow.contact)
+
+
+@require_GET
+def estate_calendar(request, slug):
+    """One compound's dates as iCalendar (follows/calendar.py)."""
+    estate = get_object_or_404(Estate, slug=slug)
+    page_url = request.build_absolute_uri(estate.get_absolute_url())
+    response = HttpResponse(
+        compound_calendar(estate, page_url=page_url),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'inline; filename="{estate.slug}.ics"'
+    return response
 
 
 class EstateFeed(Feed):

@@ -9,11 +9,13 @@ fails after files were written, those files are deleted again.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +89,16 @@ def _delete_files(photos: list[FeedbackPhoto]) -> None:
                 field.storage.delete(field.name)
 
 
+def _contact_language() -> str:
+    """The language the resident is writing in (a catalogue's code)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    codes = {code for code, _name in settings.LANGUAGES}
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
 def feedback_submit(
     *,
     estate: Estate | None,
@@ -135,6 +147,7 @@ def feedback_submit(
                     name=contact.name,
                     phone=contact.phone,
                     consent=contact.consent,
+                    language=_contact_language(),
                 )
                 details.full_clean()
                 details.save()
@@ -155,6 +168,8 @@ def feedback_submit(
                 # storage (a download per photo when media is on S3).
                 photo.full_clean(exclude=["image", "thumbnail"])
                 photo.save()
+            # Staff who follow their scope are told (issue 18).
+            events.publish("feedback.submitted", feedback=feedback)
     except BaseException:
         _delete_files(stored)
         raise
@@ -313,3 +328,31 @@ def meetings_saved(*, meetings) -> None:
     for meeting in meetings:
         if meeting.held_on >= today:
             events.publish("meeting.scheduled", meeting=meeting)
+
+
+def surveys_opened(*, surveys, today=None) -> None:
+    """Surveys a clerk saved, or whose first day came (the daily job
+    :func:`surveys_opening_today`): one open today is news for its compound's
+    followers (in the caller's transaction). Told once per opening date,
+    however often this runs."""
+    today = today or timezone.localdate()
+    for survey in surveys:
+        if survey.is_open_on(today):
+            events.publish("survey.opened", survey=survey)
+
+
+def surveys_opening_today(*, today=None) -> int:
+    """Publish the surveys that open today, or opened in the last two days
+    (a missed run), and are still open; the number published."""
+    today = today or timezone.localdate()
+    surveys = list(
+        Survey.objects.filter(
+            opens_on__lte=today, opens_on__gte=today - datetime.timedelta(days=2)
+        )
+        .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=today))
+        .select_related("estate")
+        .order_by("pk")
+    )
+    with transaction.atomic():
+        surveys_opened(surveys=surveys, today=today)
+    return len(surveys)

@@ -727,6 +727,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "follows.send_digests",
         "schedule": crontab(hour=19, minute=0),
     },
+    # Surveys whose first day came: their compounds' followers are told.
+    "surveys-opening": {
+        "task": "governance.surveys_opening",
+        "schedule": crontab(hour=8, minute=5),
+    },
+    # Staff who follow their scope: what is overdue there, every morning.
+    "staff-morning-summaries": {
+        "task": "sitewide.staff_morning_summaries",
+        "schedule": crontab(hour=8, minute=15),
+    },
     "erase-expired-follows": {
         "task": "follows.erase_expired",
         "schedule": crontab(hour=3, minute=30),

@@ -68,6 +68,7 @@ NOT_PAGES = {
     "data-download": "a data file (CSV, JSON, GeoJSON)",
     "event-feed": "an iCalendar file",
     "estate-feed": "an Atom feed of one compound's news",
+    "estate-calendar": "an iCalendar file of one compound's dates",
     "elder-mode": "a POST that sets a cookie and goes back",
     "set_language": "a POST that sets a cookie and goes back",
     "healthz": "JSON for load balancers",

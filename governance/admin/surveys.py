@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from estates.models import Estate
-from governance import selectors
+from governance import selectors, services
 from governance.models import SURVEY_STAGES, Survey, SurveyResponse
 from renovation_portal.admin_base import StaffAdminMixin, StaffModelAdmin
 
@@ -30,6 +30,11 @@ class SurveyAdmin(StaffModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_responses=Count("responses"))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Open today: its compound's followers are told (once per opening date).
+        services.surveys_opened(surveys=[obj])
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "estate":

@@ -209,6 +209,13 @@ class FeedbackContact(models.Model):
         help_text=_("Digits only: a mainland mobile or a landline with area code."),
     )
     consent = models.BooleanField(_("agreed to be contacted"), default=False)
+    # The language the resident wrote in: what they are told comes in it.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
