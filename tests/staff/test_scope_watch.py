@@ -156,9 +156,9 @@ def test_the_morning_summary_counts_what_is_overdue_in_scope_once_a_day(
     bodies = {message.to[0]: message.body for message in mail.outbox}
     assert "1 step is past its planned date." in bodies[inside.email]
     assert "past its planned date" not in bodies.get(outside.email, "")
-    assert Notification.objects.filter(
-        key__startswith="staff-summary:"
-    ).count() == len(bodies)
+    assert Notification.objects.filter(key__startswith="staff-summary:").count() == len(
+        bodies
+    )
 
 
 def test_the_stop_link_stops_a_clerks_messages_without_logging_in(clerks, client):
