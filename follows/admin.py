@@ -85,13 +85,17 @@ class HappeningAdmin(ReadOnly):
 
 
 class StaffWatchForm(forms.ModelForm):
+    # No empty choice: one of the two languages.
+    language = forms.ChoiceField(
+        label=_("Language of the messages"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+    )
+
     class Meta:
         model = StaffWatch
         fields = ["new_feedback", "mode", "overdue", "language"]
-        widgets = {
-            "mode": forms.RadioSelect,
-            "language": forms.RadioSelect,
-        }
+        widgets = {"mode": forms.RadioSelect}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,6 +148,10 @@ class StaffWatchAdmin(admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         return {"language": translation.get_language() or settings.LANGUAGE_CODE}
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["show_save_and_add_another"] = False  # one each
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not change:

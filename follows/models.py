@@ -275,7 +275,7 @@ class StaffWatch(models.Model):
         ),
     )
     mode = models.CharField(
-        _("new feedback"),
+        _("how often to be told"),
         max_length=8,
         choices=Mode.choices,
         default=Mode.AT_ONCE,
