@@ -91,9 +91,7 @@ def _held(monkeypatch):
 # -- the import ---------------------------------------------------------------
 
 
-def test_the_progress_advances_chunk_by_chunk(
-    admin_client, community, monkeypatch
-):
+def test_the_progress_advances_chunk_by_chunk(admin_client, community, monkeypatch):
     monkeypatch.setattr(EstateImporter, "chunk_rows", 2)
     queued = _held(monkeypatch)
     token = _upload(admin_client, register(5)).context["token"]
