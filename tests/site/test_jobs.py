@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -387,3 +388,46 @@ def test_ended_jobs_are_deleted_with_their_files_after_the_keeping_days(
 
     assert set(Job.objects.values_list("pk", flat=True)) == {recent.pk, running.pk}
     assert not default_storage.exists(old.file.name)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a second connection: PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_the_progress_is_seen_from_outside_while_the_import_is_open(
+    admin_user, community, monkeypatch
+):
+    """The clerk's page reads from another connection than the worker's
+    import transaction: it must see the rows counted before the commit."""
+    monkeypatch.setattr(EstateImporter, "chunk_rows", 2)
+    stored = default_storage.save("imports/progress.csv", ContentFile(register(5)))
+    job = Job.objects.create(
+        user=admin_user,
+        kind="estates.import",
+        language="en",
+        total=5,
+        params={"kind": "estates", "file": stored, "name": "progress.csv"},
+    )
+    outside = connections.create_connection("default")
+    seen = []
+    report = jobs.JobWork.report
+
+    def watched(work, done, total=None):
+        report(work, done, total)
+        with outside.cursor() as cursor:
+            cursor.execute(
+                "SELECT done, (SELECT count(*) FROM estates_estate) FROM "
+                "sitewide_job WHERE id = %s",
+                [job.pk],
+            )
+            seen.append(cursor.fetchone())
+
+    monkeypatch.setattr(jobs.JobWork, "report", watched)
+    try:
+        assert jobs.job_run(job_id=job.pk) == JobStatus.DONE
+    finally:
+        outside.close()
+
+    # Progress moved while no compound was committed yet.
+    assert seen == [(2, 0), (4, 0), (5, 0)]
+    assert Estate.objects.count() == 5
