@@ -25,7 +25,7 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 from django.core.files import File
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -106,17 +106,25 @@ def job_queue(*, kind: str, user, params: dict[str, Any], total: int) -> str:
         total=total,
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
-    try:
-        # After the row is written: a worker may take the job at once.
-        run_job.delay(job.pk)
-    except Exception:
-        logger.warning("Could not queue job %s", job.pk, exc_info=True)
-        job_fail(
-            job=job,
-            message=gettext(
-                "The job queue does not answer: nothing was done. Try again later."
-            ),
-        )
+
+    def send() -> None:
+        try:
+            run_job.delay(job.pk)
+        except Exception:
+            logger.warning("Could not queue job %s", job.pk, exc_info=True)
+            job_fail(
+                job=job,
+                message=gettext(
+                    "The job queue does not answer: nothing was done. Try again later."
+                ),
+            )
+
+    if connection.in_atomic_block and not settings.CELERY_TASK_ALWAYS_EAGER:
+        # A worker elsewhere must find the row: ask once it is committed.
+        transaction.on_commit(send)
+    else:
+        # In-process, the job sees the row on this connection at once.
+        send()
     return job.get_absolute_url()
 
 

@@ -431,3 +431,18 @@ def test_the_progress_is_seen_from_outside_while_the_import_is_open(
     # Progress moved while no compound was committed yet.
     assert seen == [(2, 0), (4, 0), (5, 0)]
     assert Estate.objects.count() == 5
+
+
+def test_with_a_broker_a_job_is_sent_once_its_row_is_committed(
+    admin_user, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    sent = []
+    monkeypatch.setattr(jobs.run_job, "delay", sent.append)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.job_queue(kind="export", user=admin_user, params={}, total=0)
+        # A worker elsewhere could not see the row yet.
+        assert sent == []
+
+    assert sent == [Job.objects.get().pk]
