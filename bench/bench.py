@@ -1234,6 +1234,22 @@ def run(args) -> list[Row]:
             i,
         )
     )
+    job_rows = 1000 if args.smoke else 15_000  # the admin's limit (reading.MAX_ROWS)
+    log(f"Spreadsheet import of {job_rows:,} rows as the admin's job")
+    j = import_bench.measure_job(env, job_rows)
+    rows.append(
+        Row(
+            f"import of {job_rows:,} rows as a job (issue 18)",
+            f"as a job {j['job_seconds']} s ({j['job_progress_writes']} progress "
+            f"writes, {j['job_done']:,} rows done), applied directly "
+            f"{j['direct_seconds']} s",
+            "done, progress to the total, about the direct time",
+            verdict(j["ok"]),
+            "the admin's apply run by sitewide.jobs.job_run in a process of its "
+            "own (bench/import_bench.py measure_job); compounds deleted afterwards",
+            j,
+        )
+    )
     followers = 1000 if args.smoke else fanout_bench.FOLLOWERS
     log(f"Telling {followers:,} followers of one programme")
     f = fanout_bench.measure(env, followers)

@@ -106,6 +106,63 @@ print(json.dumps(figures))
 """
 
 
+# The admin's path (issue 18, item 5): "apply" queues a job and a worker runs
+# it, with the clerk's scope worked out from the admin and its progress written
+# through a connection of its own. A file of the admin's row limit, applied
+# once directly (as the command does) and once as a job, so that the two
+# figures can be compared; the job's progress must have reached its total.
+RUN_JOB = """
+import json, sys, time, django
+django.setup()
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from estates.importing.importers import EstateImporter
+from estates.models import Community, Estate
+from sitewide.jobs import job_run
+from sitewide.models import Job
+path, mark = sys.argv[1], sys.argv[2]
+data = open(path, "rb").read()
+user, _ = get_user_model().objects.get_or_create(
+    username="bench-import-job", defaults={"is_staff": True, "is_superuser": True}
+)
+figures = {}
+started = time.monotonic()
+EstateImporter(
+    queryset=Estate.objects.all(), communities=Community.objects.all(), user=user
+).apply(data, "register.csv")
+figures["direct_seconds"] = round(time.monotonic() - started, 1)
+# Marked synthetic, then removed as the clean-up removes the others.
+Estate.objects.filter(renovation_batch=mark).update(is_synthetic=True)
+print("CLEAN", flush=True)
+sys.stdin.readline()
+stored = default_storage.save("imports/bench-job.csv", ContentFile(data))
+job = Job.objects.create(
+    user=user, kind="estates.import", language="en", total=0,
+    params={"kind": "estates", "file": stored, "name": "register.csv"},
+)
+reports = []
+from sitewide import jobs
+report = jobs.JobWork.report
+def counted(work, done, total=None):
+    report(work, done, total)
+    reports.append(done)
+jobs.JobWork.report = counted
+started = time.monotonic()
+status = job_run(job_id=job.pk)
+figures["job_seconds"] = round(time.monotonic() - started, 1)
+job.refresh_from_db()
+figures["job_status"] = status
+figures["job_progress_writes"] = len(reports)
+figures["job_done"] = job.done
+figures["job_result"] = job.result
+Estate.objects.filter(renovation_batch=mark).update(is_synthetic=True)
+Job.objects.filter(pk=job.pk).delete()
+user.delete()
+print(json.dumps(figures))
+"""
+
 CLEAN_UP = """
 import sys, django
 django.setup()
@@ -166,11 +223,53 @@ def measure(env: dict, rows: int = IMPORT_ROWS) -> dict:
     return figures
 
 
+def measure_job(env: dict, rows: int) -> dict:
+    """Apply a file of ``rows`` rows directly, then as the admin's job."""
+    with tempfile.TemporaryDirectory(prefix="portal-bench-import-job-") as folder:
+        path = str(Path(folder) / "register.csv")
+        _python(env, WRITE_FILE, str(rows), path, MARK)
+        clean_up(env)
+        process = subprocess.Popen(
+            [PYTHON, "-c", RUN_JOB, path, MARK],
+            cwd=ROOT,
+            env={**env, **SETTINGS},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            # Between the two: the direct import's compounds are removed, so
+            # that the job creates them again.
+            assert process.stdout.readline().strip() == "CLEAN"
+            clean_up(env)
+            process.stdin.write("\n")
+            process.stdin.flush()
+            out, _ = process.communicate()
+        finally:
+            clean_up(env)
+    if process.returncode:
+        raise RuntimeError("the import job benchmark failed")
+    figures = json.loads(out.splitlines()[-1])
+    figures["rows"] = rows
+    figures["ok"] = (
+        figures["job_status"] == "done"
+        and figures["job_done"] == rows
+        and figures["job_progress_writes"] > 1
+    )
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=IMPORT_ROWS)
+    parser.add_argument(
+        "--job-rows", type=int, help="measure only the admin's job path, this many"
+    )
     args = parser.parse_args()
-    figures = measure(dict(os.environ), args.rows)
+    if args.job_rows:
+        figures = measure_job(dict(os.environ), args.job_rows)
+    else:
+        figures = measure(dict(os.environ), args.rows)
     print(json.dumps(figures, ensure_ascii=False, indent=1))  # noqa: T201
 
 

@@ -17,3 +17,6 @@ class EstatesConfig(AppConfig):
         file_cleanup.connect(Photo, "image", "thumbnail")
         # The stage's reasons in a compound's edit history, worded when read.
         from . import services  # noqa: F401  (registers its wording)
+
+        # Applying an import is a job on the queue (renovation_portal/background.py).
+        from .importing import jobs  # noqa: F401  (registers its kind)

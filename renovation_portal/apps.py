@@ -15,7 +15,8 @@ class RenovationPortalConfig(AppConfig):
             post_save,
         )
 
-        from renovation_portal import page_cache, staff_otp
+        # The export job's kind, registered in every process (workers too).
+        from renovation_portal import exporting, page_cache, staff_otp  # noqa: F401
 
         # A write to a portal record makes the cached pages that show it stale;
         # a record made while a page renders tags the page (issue 17).

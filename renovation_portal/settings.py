@@ -737,11 +737,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sitewide.staff_morning_summaries",
         "schedule": crontab(hour=8, minute=15),
     },
+    # Jobs that ended more than JOB_KEEP_DAYS days ago, and their files.
+    "purge-jobs": {
+        "task": "sitewide.purge_jobs",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "erase-expired-follows": {
         "task": "follows.erase_expired",
         "schedule": crontab(hour=3, minute=30),
     },
 }
+# Long admin work as jobs (sitewide/jobs.py): an export of more rows than this
+# is written by a worker and downloaded from the job's page; ended jobs and
+# their files are kept this many days.
+EXPORT_JOB_ROWS = int(os.environ.get("EXPORT_JOB_ROWS", "5000"))
+JOB_KEEP_DAYS = int(os.environ.get("JOB_KEEP_DAYS", "7"))
 # E-mail: SMTP with EMAIL_HOST; the console without it (development).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

@@ -10,3 +10,9 @@ class SitewideConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "sitewide"
     verbose_name = _("Site-wide pages")
+
+    def ready(self):
+        # Long admin work runs as jobs kept here (renovation_portal/background.py).
+        from . import jobs
+
+        jobs.install()

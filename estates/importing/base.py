@@ -186,6 +186,9 @@ class Importer:
         self.seen: dict[Any, int] = {}
         # Lookups a kind makes once per file rather than once per chunk.
         self.cache: dict[str, Any] = {}
+        # Told the number of rows checked (and written) after each chunk: a
+        # job's progress bar (estates/importing/jobs.py).
+        self.progress: Callable[[int], None] | None = None
         # Required columns whose empty cell parse_row reports.
         self.required_columns = [
             column
@@ -321,6 +324,8 @@ class Importer:
                 )
             for result in results:
                 preview.add(result)
+            if self.progress is not None:
+                self.progress(preview.total)
         return preview
 
     def check(self, parsed: list[tuple[RowResult, dict[str, Any]]]) -> None:

@@ -2,11 +2,12 @@
 
 Between preview and apply the uploaded file waits in the default storage under
 a random name; the preview page carries a signed token naming it, the kind of
-import and the clerk, valid for an hour. Apply reads the file again and checks
-every row again (records may have changed meanwhile), then writes all or
-nothing. Apply first claims the stored file (a unique ImportClaim row, in the
-import's transaction), so two clicks on "apply" at the same moment import it
-once; the second is told it was already applied. The file is deleted once
+import and the clerk, valid for an hour. Apply queues a job (jobs.py; the clerk
+watches its progress bar and may leave the page) that reads the file again and
+checks every row again (records may have changed meanwhile), then writes all
+or nothing. The job first claims the stored file (a unique ImportClaim row, in
+the import's transaction), so two clicks on "apply" at the same moment import
+it once; the second job says it was already applied. The file is deleted once
 applied, or at once when the preview rejects a row (there is nothing to
 apply); files left by a preview never applied are deleted at the next upload
 once their token has expired. They are never
@@ -36,12 +37,15 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from renovation_portal import background
+
 from ..models import Community, Estate, ImportClaim, WorksItem
-from .importers import IMPORTERS, Importer, ImportRefused
+from .importers import IMPORTERS, Importer
+from .jobs import KIND as JOB_KIND
 from .reading import MAX_BYTES, MAX_ROWS, ImportFileError
 from .template import template_workbook
 
@@ -190,6 +194,7 @@ def import_view(site: admin.AdminSite):
                             "name": upload.name,
                             "kind": kind,
                             "user": request.user.pk,
+                            "rows": preview.total,
                         },
                         salt=TOKEN_SALT,
                     )
@@ -213,60 +218,23 @@ def apply_view(site: admin.AdminSite):
             return redirect("estates-import", kind=kind)
         if token.get("kind") != kind or token.get("user") != request.user.pk:
             raise PermissionDenied
-        stored = token["file"]
-        try:
-            with default_storage.open(stored, "rb") as handle:
-                data = handle.read()
-        except (FileNotFoundError, OSError):
-            messages.error(
-                request,
-                gettext(
-                    "This file was already imported, or it expired. Upload it again."
+        # The worker checks every row again and writes all or nothing, once
+        # (estates/importing/jobs.py); the clerk follows it on the job's page.
+        opts = importer.model._meta
+        url = background.queue(
+            kind=JOB_KIND,
+            user=request.user,
+            params={
+                "kind": kind,
+                "file": token["file"],
+                "name": token["name"],
+                "back_url": reverse(
+                    f"{site.name}:{opts.app_label}_{opts.model_name}_changelist"
                 ),
-            )
-            return redirect("estates-import", kind=kind)
-        try:
-            with transaction.atomic():
-                if not _claim(stored, request.user):
-                    messages.error(
-                        request, gettext("This import has already been applied.")
-                    )
-                    return redirect("estates-import", kind=kind)
-                preview = importer.apply(data, token["name"])
-        except ImportFileError as error:
-            _discard(stored)
-            messages.error(request, str(error))
-            return redirect("estates-import", kind=kind)
-        except ImportRefused as refused:
-            _discard(stored)
-            context = _context(
-                site,
-                request,
-                importer,
-                form=UploadForm(),
-                preview=refused.preview,
-                refused=True,
-            )
-            return TemplateResponse(request, "admin/estates/import.html", context)
-        _discard(stored)
-        counts = preview.counts
-        messages.success(
-            request,
-            ngettext(
-                "Imported: %(created)d created, %(changed)d changed, "
-                "%(unchanged)d unchanged (%(count)d row).",
-                "Imported: %(created)d created, %(changed)d changed, "
-                "%(unchanged)d unchanged (%(count)d rows).",
-                preview.total,
-            )
-            % {
-                "created": counts["create"],
-                "changed": counts["change"],
-                "unchanged": counts["unchanged"],
-                "count": preview.total,
             },
+            total=token.get("rows", 0),
         )
-        return redirect(_context(site, request, importer)["changelist_url"])
+        return redirect(url)
 
     return view
 

@@ -14,9 +14,11 @@ from django.utils import timezone
 from estates.models import Estate, Procedure
 from estates.services import estate_steps_create
 from governance.models import Feedback
+from sitewide.models import Job, JobStatus
 from tests.browser.layout import WIDER_THAN_SCREEN
 from tests.browser.staff import desk_page
 from tests.governance.factories import FeedbackFactory
+from tests.site.factories import JobFactory
 
 pytestmark = pytest.mark.browser
 
@@ -45,6 +47,13 @@ def desk(browser, site):
     estate = Estate.objects.get(slug="jiudayuan")
     estate_steps_create(
         estate=estate, procedure=Procedure.objects.get(is_default_template=True)
+    )
+    JobFactory(user=get_user_model().objects.get(username="clerk"))
+    JobFactory(
+        user=get_user_model().objects.get(username="clerk"),
+        status=JobStatus.FAILED,
+        error="导入在执行时被拒绝：未写入任何内容。请修改下列各行后重新上传文件。",
+        result={"rejected": [[2, "测试小区", ["所属社区：没有这个社区。"]]] * 3},
     )
     for _ in range(3):
         feedback = FeedbackFactory(estate=estate)
@@ -78,6 +87,8 @@ def _admin_pages() -> list[str]:
         first = model._default_manager.order_by("pk").first()
         if first is not None:
             paths.append(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
+    # The clerk's jobs' own pages (sitewide/admin.py): done and failed.
+    paths.extend(job.get_absolute_url() for job in Job.objects.order_by("pk"))
     return paths
 
 
@@ -95,6 +106,8 @@ def test_no_admin_page_scrolls_sideways_at_a_desk(desk, shot, width):
             failures.append(f"{path} ({width} px): {found}")
     page.goto(reverse("admin:estates_estate_change", args=[_jiudayuan()]))
     shot(page, f"compound-change-{width}")
+    page.goto(Job.objects.get(status=JobStatus.FAILED).get_absolute_url())
+    shot(page, f"job-failed-{width}")
     assert not failures, "\n".join(failures)
 
 

@@ -425,11 +425,16 @@ def test_admin_apply_checks_again_and_writes_nothing(admin_client, community):
     token = _upload(admin_client, "estates", data, "register.csv").context["token"]
     community.name_zh_hans = "测试改名社区"
     community.save()
+    admin_client.cookies["django_language"] = "en"
     response = admin_client.post(
-        reverse("estates-import-apply", kwargs={"kind": "estates"}), {"token": token}
+        reverse("estates-import-apply", kwargs={"kind": "estates"}),
+        {"token": token},
+        follow=True,
     )
     assert response.status_code == HTTPStatus.OK
-    assert response.context["refused"] is True
+    page = response.content.decode()
+    assert "The import was refused when applying: nothing was written." in page
+    assert "测试东社区" in page  # the rejected row's reason names the community
     assert not Estate.objects.exists()
 
 

@@ -59,12 +59,13 @@ from tests.lanes.factories import (
     LaneHonourFactory,
     LaneTenantFactory,
 )
+from tests.site.factories import JobFactory
 
 pytestmark = pytest.mark.django_db
 
 # Parametrised over the registry, so a newly registered model is covered
 # without touching this file (the admin registers itself in django.setup()).
-PORTAL_APPS = ["estates", "lanes", "governance"]
+PORTAL_APPS = ["estates", "lanes", "governance", "sitewide"]
 # The portal's own models and the staff groups; third-party admins (login
 # throttling records) are the libraries' to test.
 REGISTERED = sorted(
@@ -144,6 +145,7 @@ def make_one_of_each():
     FeedbackContactFactory(feedback__estate=estate)
     SurveyResponseFactory(survey__estate=estate)
     Group.objects.create(name=f"测试组{Group.objects.count()}")
+    JobFactory()
 
 
 @pytest.fixture

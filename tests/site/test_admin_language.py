@@ -14,8 +14,10 @@ from django.contrib import admin
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 
+from sitewide.models import Job, JobStatus
 from staff.roles import roles_setup
 from tests.estates.factories import EstateFactory
+from tests.site.factories import JobFactory
 from tests.site.test_admin import make_one_of_each
 
 pytestmark = pytest.mark.django_db
@@ -69,11 +71,20 @@ def _pages():
             yield reverse(
                 f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk]
             )
+    # The pages of the clerk's jobs (sitewide/admin.py): done, running, failed.
+    for job in Job.objects.order_by("pk"):
+        yield job.get_absolute_url()
 
 
 def test_no_english_in_the_chinese_admin(client, admin_user):
     roles_setup()
     make_one_of_each()
+    JobFactory(status=JobStatus.RUNNING, done=1, finished_at=None)
+    JobFactory(
+        status=JobStatus.FAILED,
+        error="导入在执行时被拒绝：未写入任何内容。",
+        result={"rejected": [[2, "测试小区", ["社区：没有这个社区。"]]]},
+    )
     # The user page shows a password hash's salt: no password, no salt.
     admin_user.set_unusable_password()
     admin_user.save()

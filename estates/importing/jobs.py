@@ -1,0 +1,115 @@
+"""Applying an import as a job (issue 18, item 5): the admin's "apply" queues
+it (views.py) and a worker runs it, with the clerk's scope and permissions
+worked out again there, the rows checked again and written all or nothing.
+
+Apply once: the job claims the stored upload (ImportClaim) in the import's own
+transaction, and ends itself (``work.complete``) in that transaction too, so a
+second job of the same preview — a second click, at the same moment or later
+— finds the claim and writes nothing, and a worker that dies mid-way leaves
+nothing written and the job to be run again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import Http404
+from django.test import RequestFactory
+from django.utils.translation import gettext, ngettext
+
+from renovation_portal import background
+
+from .base import REJECT
+from .importers import IMPORTERS, ImportRefused
+from .reading import ImportFileError
+
+KIND = "estates.import"
+# The rejected rows a refused import's job page lists.
+REJECTED_KEPT = 200
+
+
+def _rejected(preview) -> dict[str, Any]:
+    rows = [
+        [row.number, row.label, list(row.reasons)]
+        for row in preview.rows
+        if row.action == REJECT
+    ][:REJECTED_KEPT]
+    return {"rejected": rows, "rejected_more": preview.counts[REJECT] - len(rows)}
+
+
+def run(work: background.Work) -> dict[str, Any]:
+    from .views import _claim, _discard, _importer
+
+    params = work.params
+    stored = params["file"]
+    request = RequestFactory().get("/admin/")
+    request.user = work.user
+    try:
+        importer = _importer(admin.site, request, params["kind"])
+    except (PermissionDenied, Http404):
+        raise background.JobFailed(
+            gettext("You may no longer import these records: nothing was written.")
+        ) from None
+    importer.progress = work.report
+    try:
+        with default_storage.open(stored, "rb") as handle:
+            data = handle.read()
+    except (FileNotFoundError, OSError):
+        raise background.JobFailed(
+            gettext("This file was already imported, or it expired. Upload it again.")
+        ) from None
+    try:
+        with transaction.atomic():
+            if not _claim(stored, work.user):
+                raise background.JobFailed(
+                    gettext("This import has already been applied.")
+                )
+            preview = importer.apply(data, params["name"])
+            result = {**preview.counts, "total": preview.total}
+            work.complete(result)
+    except ImportFileError as error:
+        _discard(stored)
+        raise background.JobFailed(str(error)) from None
+    except ImportRefused as refused:
+        _discard(stored)
+        raise background.JobFailed(
+            gettext(
+                "The import was refused when applying: nothing was written. "
+                "Correct the rows below and upload the file again."
+            ),
+            result=_rejected(refused.preview),
+        ) from None
+    _discard(stored)
+    return result
+
+
+def title(params: dict[str, Any]) -> str:
+    importer = IMPORTERS.get(params.get("kind", ""))
+    records = importer.model._meta.verbose_name_plural if importer else ""
+    return gettext("Import %(records)s: %(file)s") % {
+        "records": records,
+        "file": params.get("name", ""),
+    }
+
+
+def describe(result: dict[str, Any]) -> str:
+    total = result.get("total", 0)
+    return ngettext(
+        "Imported: %(created)d created, %(changed)d changed, "
+        "%(unchanged)d unchanged (%(count)d row).",
+        "Imported: %(created)d created, %(changed)d changed, "
+        "%(unchanged)d unchanged (%(count)d rows).",
+        total,
+    ) % {
+        "created": result.get("create", 0),
+        "changed": result.get("change", 0),
+        "unchanged": result.get("unchanged", 0),
+        "count": total,
+    }
+
+
+background.register(KIND, run=run, title=title, describe=describe)
