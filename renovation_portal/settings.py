@@ -737,6 +737,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sitewide.staff_morning_summaries",
         "schedule": crontab(hour=8, minute=15),
     },
+    # Jobs lost by the queue: failed with a message, not left "running".
+    "sweep-jobs": {
+        "task": "sitewide.sweep_jobs",
+        "schedule": 600.0,
+    },
     # Jobs that ended more than JOB_KEEP_DAYS days ago, and their files.
     "purge-jobs": {
         "task": "sitewide.purge_jobs",
@@ -752,6 +757,10 @@ CELERY_BEAT_SCHEDULE = {
 # their files are kept this many days.
 EXPORT_JOB_ROWS = int(os.environ.get("EXPORT_JOB_ROWS", "5000"))
 JOB_KEEP_DAYS = int(os.environ.get("JOB_KEEP_DAYS", "7"))
+# A job no worker took within this many minutes, or still running after this
+# many, is failed with a clear message (sitewide.jobs.jobs_sweep).
+JOB_START_MINUTES = int(os.environ.get("JOB_START_MINUTES", "30"))
+JOB_RUN_MINUTES = int(os.environ.get("JOB_RUN_MINUTES", "120"))
 # E-mail: SMTP with EMAIL_HOST; the console without it (development).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

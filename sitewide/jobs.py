@@ -26,6 +26,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.files import File
 from django.db import connection, connections, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -189,6 +190,42 @@ def jobs_purge(*, now: datetime.datetime | None = None) -> int:
         job.delete()
         count += 1
     return count
+
+
+def jobs_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Fail the jobs no worker took within ``JOB_START_MINUTES`` (their
+    message lost with a broker's restart) or that ran longer than
+    ``JOB_RUN_MINUTES`` (a worker gone without its task coming back), so a
+    clerk is not left watching a bar that never moves; how many. A job that
+    arrives after this is not run (``job_run`` takes only queued or running
+    ones): the clerk starts it again."""
+    now = now or timezone.now()
+    stuck = Job.objects.filter(
+        Q(
+            status=JobStatus.QUEUED,
+            created_at__lt=now - datetime.timedelta(minutes=settings.JOB_START_MINUTES),
+        )
+        | Q(
+            status=JobStatus.RUNNING,
+            started_at__lt=now - datetime.timedelta(minutes=settings.JOB_RUN_MINUTES),
+        )
+    )
+    count = 0
+    for job in stuck.only("pk", "language"):
+        with translation.override(job.language):
+            message = gettext(
+                "The job did not finish: the job queue lost it. Nothing was "
+                "written. Start it again."
+            )
+        count += Job.objects.filter(
+            pk=job.pk, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+        ).update(status=JobStatus.FAILED, error=message, finished_at=now)
+    return count
+
+
+@shared_task(name="sitewide.sweep_jobs", ignore_result=True)
+def sweep_jobs() -> int:
+    return jobs_sweep()
 
 
 @shared_task(name="sitewide.run_job", ignore_result=True)

@@ -390,6 +390,45 @@ def test_ended_jobs_are_deleted_with_their_files_after_the_keeping_days(
     assert not default_storage.exists(old.file.name)
 
 
+def test_a_job_the_queue_lost_is_failed_with_a_message_not_left_running(
+    clerks, settings, client
+):
+    settings.JOB_START_MINUTES = 30
+    settings.JOB_RUN_MINUTES = 120
+    now = timezone.now()
+
+    def job(status, minutes_ago, language="zh-hans"):
+        made = Job.objects.create(
+            user=clerks[0], kind="export", status=status, language=language
+        )
+        Job.objects.filter(pk=made.pk).update(
+            created_at=now - datetime.timedelta(minutes=minutes_ago),
+            started_at=(
+                now - datetime.timedelta(minutes=minutes_ago)
+                if status == JobStatus.RUNNING
+                else None
+            ),
+        )
+        return made
+
+    lost = job(JobStatus.QUEUED, 45)
+    waiting = job(JobStatus.QUEUED, 5)
+    gone = job(JobStatus.RUNNING, 180, language="en")
+    working = job(JobStatus.RUNNING, 20)
+
+    assert jobs.jobs_sweep(now=now) == 2
+
+    statuses = dict(Job.objects.values_list("pk", "status"))
+    assert statuses[lost.pk] == statuses[gone.pk] == JobStatus.FAILED
+    assert statuses[waiting.pk] == JobStatus.QUEUED
+    assert statuses[working.pk] == JobStatus.RUNNING
+    assert "重新" in Job.objects.get(pk=lost.pk).error
+    assert "Start it again" in Job.objects.get(pk=gone.pk).error
+    # Delivered late, the lost job is not run behind the clerk's back.
+    assert jobs.job_run(job_id=lost.pk) is None
+    assert settings.CELERY_BEAT_SCHEDULE["sweep-jobs"]["task"] == "sitewide.sweep_jobs"
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="a second connection: PostgreSQL"
 )
