@@ -224,6 +224,17 @@ def _export(modeladmin, request, queryset, extension: str):
         if extension == "csv":
             return csv_response(queryset)
         return xlsx_response(queryset)
+    return queue_changelist_job(
+        modeladmin, request, queryset, kind=JOB_KIND, total=total, format=extension
+    )
+
+
+def queue_changelist_job(
+    modeladmin, request, queryset, *, kind: str, total: int, **params
+) -> HttpResponseRedirect:
+    """Queue a job of ``kind`` over the rows an admin action was given, and
+    send the clerk to its page; :func:`changelist_queryset` builds them again
+    in the worker."""
     selected = None
     if request.POST.get("select_across") != "1":
         selected = [str(pk) for pk in queryset.values_list("pk", flat=True)]
@@ -233,11 +244,11 @@ def _export(modeladmin, request, queryset, extension: str):
         f"{modeladmin.admin_site.name}:{opts.app_label}_{opts.model_name}_changelist"
     )
     url = background.queue(
-        kind=JOB_KIND,
+        kind=kind,
         user=request.user,
         params={
+            **params,
             "model": opts.label_lower,
-            "format": extension,
             "query": query,
             "selected": selected,
             "changelist": changelist,
@@ -248,7 +259,10 @@ def _export(modeladmin, request, queryset, extension: str):
     return HttpResponseRedirect(url)
 
 
-def _job_queryset(work: background.Work) -> models.QuerySet:
+def changelist_queryset(
+    work: background.Work, *, exportable=is_exportable
+) -> models.QuerySet:
+    """In the worker: the rows of the job's change list, for its user."""
     params = work.params
     try:
         model = apps.get_model(params["model"])
@@ -259,7 +273,7 @@ def _job_queryset(work: background.Work) -> models.QuerySet:
         ) from None
     request = RequestFactory().get(params["changelist"] + "?" + params["query"])
     request.user = work.user
-    if not is_exportable(model) or not modeladmin.has_view_permission(request):
+    if not exportable(model) or not modeladmin.has_view_permission(request):
         raise background.JobFailed(gettext("These records cannot be exported."))
     try:
         changelist = modeladmin.get_changelist_instance(request)
@@ -274,7 +288,7 @@ def _job_queryset(work: background.Work) -> models.QuerySet:
 
 
 def _run_job(work: background.Work) -> dict[str, Any]:
-    queryset = _job_queryset(work)
+    queryset = changelist_queryset(work)
     total = queryset.count()
     work.report(0, total)
     counted = 0

@@ -268,3 +268,35 @@ def test_export_does_not_turn_resident_text_into_a_formula(admin_client):
     sheet = load_workbook(io.BytesIO(response.content)).active
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert all(cell.data_type != "f" for cell in cells)
+
+
+def _cells(content: bytes) -> list:
+    sheet = load_workbook(io.BytesIO(content)).active
+    return [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+
+
+def test_a_large_register_is_written_by_a_job_with_the_same_rows(
+    admin_client, settings
+):
+    from sitewide.models import Job, JobStatus
+
+    contact = FeedbackContactFactory(name="测试居民乙", phone="13812349876")
+    feedback = [contact.feedback, *FeedbackFactory.create_batch(3)]
+    settings.EXPORT_JOB_ROWS = 100
+    immediate = _cells(_export(admin_client, *feedback).content)
+    settings.EXPORT_JOB_ROWS = 2
+
+    response = _export(admin_client, *feedback)
+
+    assert response.status_code == HTTPStatus.FOUND
+    job = Job.objects.get()
+    assert response.url == job.get_absolute_url()
+    assert (job.status, job.done, job.total) == (JobStatus.DONE, 4, 4)
+    download = admin_client.get(job.download_url)
+    assert download.status_code == HTTPStatus.OK
+    from_job = _cells(b"".join(download.streaming_content))
+    assert from_job == immediate
+    assert all(f.reference in from_job for f in feedback)
+    text = " ".join(str(cell) for cell in from_job)
+    assert "测试居民乙" not in text
+    assert "9876" not in text
