@@ -53,10 +53,15 @@ class Kind:
     # The job's title and its result, in the language active when shown.
     title: Callable[[dict[str, Any]], str]
     describe: Callable[[dict[str, Any]], str]
+    # What to do once it is done: (a button's label, its address), or None;
+    # given the result with the job's id under "job".
+    next: Callable[[dict[str, Any]], tuple[str, str] | None] | None = None
 
 
 class Backend(Protocol):
     def queue(self, *, kind: str, user, params: dict[str, Any], total: int) -> str: ...
+
+    def result(self, *, kind: str, job_id: int, user) -> dict[str, Any] | None: ...
 
 
 _kinds: dict[str, Kind] = {}
@@ -69,8 +74,9 @@ def register(
     run: Callable[[Work], dict[str, Any]],
     title: Callable[[dict[str, Any]], str],
     describe: Callable[[dict[str, Any]], str],
+    next: Callable[[dict[str, Any]], tuple[str, str] | None] | None = None,
 ) -> None:
-    _kinds[name] = Kind(name=name, run=run, title=title, describe=describe)
+    _kinds[name] = Kind(name=name, run=run, title=title, describe=describe, next=next)
 
 
 def kind(name: str) -> Kind:
@@ -92,3 +98,11 @@ def queue(*, kind: str, user, params: dict[str, Any], total: int = 0) -> str:
     if _backend is None:  # pragma: no cover (sitewide is always installed)
         raise RuntimeError("No job backend is installed.")
     return _backend.queue(kind=kind, user=user, params=params, total=total)
+
+
+def result(*, kind: str, job_id: int, user) -> dict[str, Any] | None:
+    """The result of ``user``'s finished job of ``kind`` (a superuser: anyone's),
+    or None when there is no such job or it has not finished well."""
+    if _backend is None:  # pragma: no cover
+        raise RuntimeError("No job backend is installed.")
+    return _backend.result(kind=kind, job_id=job_id, user=user)

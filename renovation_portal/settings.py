@@ -756,6 +756,8 @@ CELERY_BEAT_SCHEDULE = {
 # is written by a worker and downloaded from the job's page; ended jobs and
 # their files are kept this many days.
 EXPORT_JOB_ROWS = int(os.environ.get("EXPORT_JOB_ROWS", "5000"))
+# An uploaded spreadsheet larger than this is checked (previewed) by a job.
+IMPORT_PREVIEW_JOB_BYTES = int(os.environ.get("IMPORT_PREVIEW_JOB_BYTES", "262144"))
 JOB_KEEP_DAYS = int(os.environ.get("JOB_KEEP_DAYS", "7"))
 # A job no worker took within this many minutes, or still running after this
 # many, is failed with a clear message (sitewide.jobs.jobs_sweep).

@@ -129,6 +129,7 @@ class JobAdmin(admin.ModelAdmin):
             "back_url": job.params.get("back_url", ""),
             "rejected": job.result.get("rejected", []),
             "rejected_more": job.result.get("rejected_more", 0),
+            "next": job.next_step,
         }
         return TemplateResponse(request, "admin/sitewide/job_progress.html", context)
 

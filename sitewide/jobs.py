@@ -243,6 +243,14 @@ class _Backend:
     def queue(*, kind, user, params, total):
         return job_queue(kind=kind, user=user, params=params, total=total)
 
+    @staticmethod
+    def result(*, kind, job_id, user):
+        jobs = Job.objects.filter(pk=job_id, kind=kind, status=JobStatus.DONE)
+        if not user.is_superuser:
+            jobs = jobs.filter(user=user)
+        job = jobs.only("result").first()
+        return None if job is None else job.result
+
 
 def install() -> None:
     background.install(_Backend())

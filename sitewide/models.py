@@ -129,6 +129,19 @@ class Job(models.Model):
             return ""
 
     @property
+    def next_step(self) -> tuple[str, str] | None:
+        """(label, address) of what to do once it is done, if its kind says."""
+        from renovation_portal import background
+
+        if self.status != JobStatus.DONE:
+            return None
+        try:
+            step = background.kind(self.kind).next
+        except LookupError:
+            return None
+        return step({**self.result, "job": self.pk}) if step is not None else None
+
+    @property
     def status_url(self) -> str:
         return reverse("admin:sitewide_job_status", args=[self.pk])
 

@@ -113,3 +113,141 @@ def describe(result: dict[str, Any]) -> str:
 
 
 background.register(KIND, run=run, title=title, describe=describe)
+
+
+# -- a large file's preview (checking every row takes seconds) ---------------
+PREVIEW_KIND = "estates.import-preview"
+
+
+def _row_json(row) -> list:
+    return [
+        row.number,
+        row.label,
+        row.action,
+        [str(reason) for reason in row.reasons],
+        [[str(label), str(old), str(new)] for label, old, new in row.changes],
+    ]
+
+
+def preview_from_json(data: dict[str, Any]):
+    """The preview the job found, as the import page shows one."""
+    from .base import Preview, RowResult
+
+    preview = Preview()
+    preview.counts = dict(data["counts"])
+    preview.total = data["total"]
+    preview.rows = [
+        RowResult(
+            number=number,
+            label=label,
+            action=action,
+            reasons=reasons,
+            changes=[tuple(change) for change in changes],
+        )
+        for number, label, action, reasons, changes in data["rows"]
+    ]
+    for row in preview.rows:
+        preview.shown[row.action] += 1
+    return preview
+
+
+def run_preview(work: background.Work) -> dict[str, Any]:
+    from django.core import signing
+
+    from .views import TOKEN_SALT, _discard, _importer
+
+    params = work.params
+    stored = params["file"]
+    request = RequestFactory().get("/admin/")
+    request.user = work.user
+    try:
+        importer = _importer(admin.site, request, params["kind"])
+    except (PermissionDenied, Http404):
+        _discard(stored)
+        raise background.JobFailed(
+            gettext("You may no longer import these records: nothing was written.")
+        ) from None
+    importer.progress = work.report
+    try:
+        with default_storage.open(stored, "rb") as handle:
+            data = handle.read()
+    except (FileNotFoundError, OSError):
+        raise background.JobFailed(
+            gettext("This file expired before it was checked. Upload it again.")
+        ) from None
+    try:
+        preview = importer.preview(data, params["name"])
+    except ImportFileError as error:
+        _discard(stored)
+        raise background.JobFailed(str(error)) from None
+    result: dict[str, Any] = {
+        "kind": params["kind"],
+        "preview": {
+            "counts": preview.counts,
+            "total": preview.total,
+            "rows": [_row_json(row) for row in preview.rows],
+        },
+        "can_apply": preview.can_apply,
+        "total": preview.total,
+    }
+    if preview.can_apply:
+        # What the upload page signs for a small file: apply_view reads it.
+        result["token"] = signing.dumps(
+            {
+                "file": stored,
+                "name": params["name"],
+                "kind": params["kind"],
+                "user": work.user.pk,
+                "rows": preview.total,
+            },
+            salt=TOKEN_SALT,
+        )
+    else:
+        _discard(stored)  # nothing can be applied
+    work.report(preview.total, preview.total)
+    return result
+
+
+def preview_title(params: dict[str, Any]) -> str:
+    importer = IMPORTERS.get(params.get("kind", ""))
+    records = importer.model._meta.verbose_name_plural if importer else ""
+    return gettext("Check %(records)s to import: %(file)s") % {
+        "records": records,
+        "file": params.get("name", ""),
+    }
+
+
+def preview_describe(result: dict[str, Any]) -> str:
+    counts = result.get("preview", {}).get("counts", {})
+    return gettext(
+        "Checked: %(created)d to create, %(changed)d to change, %(unchanged)d "
+        "unchanged, %(rejected)d rejected. Nothing is written until you apply."
+    ) % {
+        "created": counts.get("create", 0),
+        "changed": counts.get("change", 0),
+        "unchanged": counts.get("unchanged", 0),
+        "rejected": counts.get(REJECT, 0),
+    }
+
+
+def preview_next(result: dict[str, Any]) -> tuple[str, str] | None:
+    from django.urls import reverse
+
+    job_id = result.get("job")
+    if not job_id:
+        return None
+    return (
+        gettext("Open the preview"),
+        reverse(
+            "estates-import-checked", kwargs={"kind": result["kind"], "job": job_id}
+        ),
+    )
+
+
+background.register(
+    PREVIEW_KIND,
+    run=run_preview,
+    title=preview_title,
+    describe=preview_describe,
+    next=preview_next,
+)

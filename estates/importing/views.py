@@ -13,6 +13,10 @@ apply); files left by a preview never applied are deleted at the next upload
 once their token has expired. They are never
 served: the nginx example refuses ``/media/imports/``.
 
+A file larger than ``IMPORT_PREVIEW_JOB_BYTES`` is checked by a job too (its
+rows take seconds): the clerk follows a progress bar, may leave, and the job's
+page leads to the same preview (``checked_view``) with the same apply button.
+
 The pages run inside the admin (``admin_site.admin_view``) and take their
 querysets from the registered ModelAdmins' ``get_queryset(request)``, so
 whatever scoping the admin applies to a clerk applies to the import too.
@@ -21,10 +25,12 @@ whatever scoping the admin applies to a clerk applies to the import too.
 from __future__ import annotations
 
 import datetime
+import io
 import secrets
 from pathlib import PurePath
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
 from django.core import signing
@@ -46,6 +52,8 @@ from renovation_portal import background
 from ..models import Community, Estate, ImportClaim, WorksItem
 from .importers import IMPORTERS, Importer
 from .jobs import KIND as JOB_KIND
+from .jobs import PREVIEW_KIND as PREVIEW_JOB_KIND
+from .jobs import preview_from_json
 from .reading import MAX_BYTES, MAX_ROWS, ImportFileError
 from .template import template_workbook
 
@@ -180,6 +188,21 @@ def import_view(site: admin.AdminSite):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             data = upload.read()
+            if len(data) > settings.IMPORT_PREVIEW_JOB_BYTES:
+                # Checking a large file takes seconds: a worker does it, and
+                # the clerk may leave its page (estates/importing/jobs.py).
+                url = background.queue(
+                    kind=PREVIEW_JOB_KIND,
+                    user=request.user,
+                    params={
+                        "kind": kind,
+                        "file": _store(data, upload.name),
+                        "name": upload.name,
+                        "back_url": reverse("estates-import", kwargs={"kind": kind}),
+                    },
+                    total=_estimate_rows(data, upload.name),
+                )
+                return redirect(url)
             try:
                 preview = importer.preview(data, upload.name)
             except ImportFileError as error:
@@ -198,6 +221,45 @@ def import_view(site: admin.AdminSite):
                         },
                         salt=TOKEN_SALT,
                     )
+        return TemplateResponse(request, "admin/estates/import.html", context)
+
+    return view
+
+
+def _estimate_rows(data: bytes, filename: str) -> int:
+    """About how many data rows a file has, for the progress bar before it
+    is read: a CSV's lines, a workbook's recorded dimension."""
+    if PurePath(filename).suffix.lower() != ".xlsx":
+        return max(data.count(b"\n") - 1, 0)
+    try:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(data), read_only=True)
+        rows = workbook.worksheets[0].max_row or 0
+        workbook.close()
+    except Exception:  # the job says what is wrong with the file
+        return 0
+    return max(rows - 1, 0)
+
+
+def checked_view(site: admin.AdminSite):
+    """The preview a job made of a large file: the same page as a small one's,
+    with the same "apply" button."""
+
+    @require_GET
+    def view(request, kind: str, job: int):
+        importer = _importer(site, request, kind)
+        result = background.result(kind=PREVIEW_JOB_KIND, job_id=job, user=request.user)
+        if result is None or result.get("kind") != kind:
+            raise Http404
+        context = _context(
+            site,
+            request,
+            importer,
+            form=UploadForm(),
+            preview=preview_from_json(result["preview"]),
+            token=result.get("token", ""),
+        )
         return TemplateResponse(request, "admin/estates/import.html", context)
 
     return view
@@ -267,6 +329,11 @@ def urls(site: admin.AdminSite = admin.site) -> list:
             "estates/import/<slug:kind>/",
             wrap(import_view(site)),
             name="estates-import",
+        ),
+        path(
+            "estates/import/<slug:kind>/checked/<int:job>/",
+            wrap(checked_view(site)),
+            name="estates-import-checked",
         ),
         path(
             "estates/import/<slug:kind>/apply/",

@@ -169,6 +169,75 @@ def test_with_eager_jobs_the_page_shows_done_at_once(admin_client, community):
     assert Estate.objects.count() == 2
 
 
+def test_a_large_file_is_checked_by_a_job_then_applied_from_its_preview(
+    admin_client, community, settings, monkeypatch
+):
+    settings.IMPORT_PREVIEW_JOB_BYTES = 100
+    clerk = admin_client
+    clerk.cookies["django_language"] = "en"
+    queued = _held(monkeypatch)
+
+    response = _upload(clerk, register(6))
+
+    assert response.status_code == HTTPStatus.FOUND
+    checking = Job.objects.get()
+    assert response.url == checking.get_absolute_url()
+    assert checking.total == 6  # the file's lines, before it is read
+    waiting = clerk.get(checking.get_absolute_url()).content.decode()
+    assert "0 / 6 rows" in waiting
+    assert not Estate.objects.exists()
+
+    jobs.job_run(job_id=queued.pop())  # the worker checks every row
+
+    done = clerk.get(checking.get_absolute_url()).content.decode()
+    assert "Checked: 6 to create, 0 to change" in done
+    preview_url = reverse(
+        "estates-import-checked", kwargs={"kind": "estates", "job": checking.pk}
+    )
+    assert preview_url in done
+    preview = clerk.get(preview_url)
+    assert preview.status_code == HTTPStatus.OK
+    assert "测试任务5苑" in preview.content.decode()
+    assert not Estate.objects.exists()  # nothing written by checking
+
+    _apply(clerk, preview.context["token"])
+    jobs.job_run(job_id=queued.pop())
+
+    assert Estate.objects.count() == 6
+
+
+def test_a_large_file_with_rejected_rows_can_not_be_applied(
+    admin_client, community, settings
+):
+    settings.IMPORT_PREVIEW_JOB_BYTES = 100
+    data = register(5) + "无效小区,没有这个社区,12\r\n".encode()
+
+    response = _upload(admin_client, data)
+
+    job = Job.objects.get()
+    assert job.status == JobStatus.DONE
+    preview = admin_client.get(
+        reverse("estates-import-checked", kwargs={"kind": "estates", "job": job.pk})
+    )
+    assert "无效小区" in preview.content.decode()
+    assert not preview.context["token"]
+    assert 'name="token"' not in preview.content.decode()
+    assert response.status_code == HTTPStatus.FOUND
+    assert not default_storage.listdir("imports")[1]  # the upload is gone
+
+
+def test_another_clerk_cannot_open_a_checked_preview(
+    client, clerks, community, settings
+):
+    settings.IMPORT_PREVIEW_JOB_BYTES = 100
+    _upload(_as(client, clerks[0]), register(4))
+    job = Job.objects.get()
+    url = reverse("estates-import-checked", kwargs={"kind": "estates", "job": job.pk})
+    assert client.get(url).status_code == HTTPStatus.OK
+
+    assert _as(client, clerks[1]).get(url).status_code == HTTPStatus.NOT_FOUND
+
+
 def test_another_clerk_can_neither_see_nor_download_a_job(client, clerks):
     owner, other = clerks
     job = Job.objects.create(
