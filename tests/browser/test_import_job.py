@@ -101,3 +101,35 @@ def test_the_job_page_moves_on_by_itself_when_the_worker_ends_the_job(
 
     # The page's poll sees the end and shows the result without a click.
     expect(page.locator(".job-summary")).to_contain_text("新建2条", timeout=10_000)
+
+
+def test_a_large_file_is_checked_by_a_job_whose_page_opens_its_preview(
+    clerk_page, shot, settings
+):
+    settings.IMPORT_PREVIEW_JOB_BYTES = 100
+    page, community = clerk_page
+    rows = ["小区名称,所属社区,户数"] + [
+        f"测试大表{n}苑,{community.name_zh_hans},{30 + n}" for n in range(8)
+    ]
+    page.goto("/admin/estates/import/estates/")
+    page.set_input_files(
+        "input[type=file]",
+        {
+            "name": "大名册.csv",
+            "mimeType": "text/csv",
+            "buffer": ("\r\n".join(rows) + "\r\n").encode(),
+        },
+    )
+    page.locator("form[enctype] [type=submit]").click()
+
+    page.wait_for_url("**/admin/sitewide/job/*/progress/")
+    expect(page.locator(".job-summary")).to_contain_text("检查完毕：新建8条")
+    shot(page, "job-checked-1366")
+    assert not Estate.objects.filter(name_zh_hans__startswith="测试大表").exists()
+    page.get_by_role("link", name="打开预览").click()
+    expect(page.locator(".import-summary")).to_contain_text("8")
+    page.locator("input[name=token] ~ input[type=submit]").click()
+
+    page.wait_for_url("**/admin/sitewide/job/*/progress/")
+    expect(page.locator(".job-summary")).to_contain_text("新建8条")
+    assert Estate.objects.filter(name_zh_hans__startswith="测试大表").count() == 8
