@@ -68,6 +68,7 @@ def tile_map(
     return {
         "id": map_id,
         "points_url": fixed_url("api:map-points"),
+        "places_url": fixed_url("api:map-places"),
         "leaflet_js": static_url("vendor/leaflet/leaflet.js"),
         "leaflet_css": static_url("vendor/leaflet/leaflet.css"),
         "tile_url": settings.MAP_TILE_URL,

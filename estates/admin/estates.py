@@ -123,6 +123,7 @@ class MergedCourtyardAdmin(BilingualModelAdmin):
             description=_("Leave a figure empty when the source does not give it."),
         ),
         fieldset(_("Description"), MergedCourtyard, "space_use", "description"),
+        fieldset(_("Place"), MergedCourtyard, "outline"),
     ]
 
     def get_queryset(self, request):
