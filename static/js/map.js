@@ -143,6 +143,7 @@
         }
       });
     });
+    var focusPlaces = (data.focusPlaces || "").split(" ");
     var pendingPlaces = null;
     var pending = null;
     // What is drawn, by key: a new answer keeps the markers it still has, so
@@ -239,14 +240,22 @@
       var properties = feature.properties;
       var geometry = feature.geometry;
       var layer;
+      // The places the page is about (the events page's) are marked.
+      var focus = focusPlaces.indexOf(properties.kind + ":" + properties.slug) !== -1;
       if (geometry.type === "Point") {
         layer = L.marker([geometry.coordinates[1], geometry.coordinates[0]], {
           title: properties.name,
-          icon: L.divIcon({ className: "map-place place-" + properties.kind, iconSize: [18, 18] }),
+          icon: L.divIcon({
+            className: "map-place place-" + properties.kind + (focus ? " map-focus" : ""),
+            iconSize: focus ? [24, 24] : [18, 18],
+          }),
         });
       } else {
         layer = L.geoJSON(geometry, {
-          style: { className: "map-shape shape-" + properties.kind, weight: properties.kind === "lane" ? 6 : 3 },
+          style: {
+            className: "map-shape shape-" + properties.kind + (focus ? " map-focus" : ""),
+            weight: (properties.kind === "lane" ? 6 : 3) + (focus ? 3 : 0),
+          },
         });
       }
       layer.bindPopup(placePopup(properties));

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from estates.models import Estate, Programme
 from estates.selectors import map as map_selectors
 from tests.estates.factories import FacilityFactory, MergedCourtyardFactory
-from tests.lanes.factories import LaneFactory
+from tests.lanes.factories import EventFactory, LaneFactory
 
 pytestmark = pytest.mark.browser
 
@@ -208,7 +208,7 @@ def test_compound_map_draws_facilities_lanes_and_courtyards_as_layers(
     page.keyboard.press("Space")
     expect(facility).to_have_count(1)
 
-    page.locator('.tile-map path.shape-lane').click(force=True)
+    page.locator(".tile-map path.shape-lane").click(force=True)
     link = page.locator(".leaflet-popup .map-popup-name")
     expect(link).to_have_text("Test Drawn Lane")
     link.click()
@@ -226,11 +226,11 @@ def test_near_me_moves_the_map_only_when_tapped(new_context, site, tiles, shot):
     page.goto(f"/estates/{estate.slug}/")
     button = page.get_by_role("button", name="显示我附近的地点")
     expect(button).to_be_visible()
-    with page.expect_response(
-        lambda r: "/map/points/" in r.url and "%2C30.5" in r.url
-    ):
+    with page.expect_response(lambda r: "/map/points/" in r.url and "%2C30.5" in r.url):
         button.click()
-    expect(page.locator("#estate-map-near-me-status")).to_contain_text("地图已移到您附近")
+    expect(page.locator("#estate-map-near-me-status")).to_contain_text(
+        "地图已移到您附近"
+    )
     expect(page.locator(".tile-map .map-here")).to_have_count(1)
     shot(page, "near-me-zh")
 
@@ -243,4 +243,31 @@ def test_near_me_refused_says_so(new_context, site, tiles):
     page.get_by_role("button", name="Show places near me").click()
     expect(page.locator("#estate-map-near-me-status")).to_contain_text(
         "not allowed to tell where you are"
+    )
+
+
+def test_events_page_map_marks_where_its_events_are(page, site, tiles, shot, axe_scan):
+    # A made-up lane and neighbourhood centre with coordinates, for the test.
+    lane = LaneFactory(
+        name_en="Test Event Lane",
+        latitude=Decimal("35.7500"),
+        longitude=Decimal("114.3000"),
+    )
+    centre = FacilityFactory(
+        name_en="Test Event Centre",
+        latitude=Decimal("35.7520"),
+        longitude=Decimal("114.3030"),
+    )
+    EventFactory(lane=lane)
+    EventFactory(facility=centre)
+    page.goto("/en/events/")
+    marked = page.locator(".tile-map .map-place.map-focus")
+    expect(marked).to_have_count(2)
+    page.locator(".tile-map").scroll_into_view_if_needed()
+    shot(page, "events-map")
+    violations, account = axe_scan(page)
+    assert not violations, account
+    page.locator(".place-facility.map-focus").click()
+    expect(page.locator(".leaflet-popup .map-popup-name")).to_have_text(
+        "Test Event Centre"
     )
