@@ -271,3 +271,27 @@ def test_events_page_map_marks_where_its_events_are(page, site, tiles, shot, axe
     expect(page.locator(".leaflet-popup .map-popup-name")).to_have_text(
         "Test Event Centre"
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "elder"), [("/", False), ("/en/", False), ("/", True)]
+)
+def test_offline_plan_is_legible_on_a_phone(
+    new_context, elder_context, site, shot, path, elder
+):
+    # No tiles: the diagram. A few made-up coordinates, for the test only.
+    located = list(Estate.objects.order_by("pk")[:4])
+    for n, estate in enumerate(located):
+        estate.latitude = Decimal(f"{35.750 + (n % 2) * 0.006:.6f}")
+        estate.longitude = Decimal(f"{114.300 + n * 0.004:.6f}")
+    Estate.objects.bulk_update(located, ["latitude", "longitude"])
+    page = (elder_context if elder else new_context()).new_page()
+    page.goto(path)
+    plan = page.locator("svg.map")
+    expect(plan.locator(".map-outline")).to_have_count(1)
+    labels = plan.locator("text")
+    assert labels.count() >= 2
+    for label in labels.all():
+        assert label.bounding_box()["height"] >= 12
+    plan.scroll_into_view_if_needed()
+    shot(page, f"plan-{'elder' if elder else path.strip('/') or 'zh'}")
