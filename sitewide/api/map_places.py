@@ -166,7 +166,7 @@ class MapPlacesView(PortalViewMixin, GenericAPIView):
             )[: PLACES_LIMIT + 1]
         )
         courtyards = list(
-            _in_box(MergedCourtyard.objects.exclude(outline=None), box).values(
+            _in_box(MergedCourtyard.objects.filter(outline__isnull=False), box).values(
                 "slug", "outline", *names
             )[: PLACES_LIMIT + 1]
         )

@@ -181,19 +181,79 @@
         title: properties.name,
         icon: L.divIcon({
           className: "map-pin stage-" + (properties.stage || "none") + (focus ? " map-focus" : ""),
-          iconSize: focus ? [26, 26] : [20, 20],
+          iconSize: focus ? [28, 28] : [24, 24],
         }),
       });
       pin.bindPopup(compoundPopup(properties, data.labelNoStage));
       return pin;
     }
 
+    // Pins closer on screen than this are drawn as one group that zooms in
+    // when tapped: overlapping pins are hard to hit, by finger or otherwise
+    // (WCAG 2.5.8 target size). The server clusters only when the box holds
+    // many; a few can still fall on one spot at a coarse zoom.
+    var PIN_SPACING = 30;
+
+    function grouped(features) {
+      var groups = [];
+      features.forEach(function (feature) {
+        var properties = feature.properties;
+        var position = L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
+        if (properties.kind === "cluster" || properties.slug === data.focus) {
+          groups.push({ features: [feature] });
+          return;
+        }
+        var spot = map.latLngToContainerPoint(position);
+        var near = null;
+        groups.some(function (group) {
+          if (group.spot && group.spot.distanceTo(spot) < PIN_SPACING) {
+            near = group;
+            return true;
+          }
+          return false;
+        });
+        if (near) {
+          near.features.push(feature);
+        } else {
+          groups.push({ features: [feature], spot: spot });
+        }
+      });
+      return groups;
+    }
+
+    function groupMarker(group) {
+      var corners = group.features.map(function (feature) {
+        return [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
+      });
+      var count = group.features.length;
+      var label = data.labelCluster.replace("{count}", count);
+      var marker = L.marker(corners[0], {
+        title: label,
+        icon: L.divIcon({ className: "map-cluster", html: "<span>" + count + "</span>", iconSize: [40, 40] }),
+      });
+      marker.on("click", function () {
+        var bounds = L.latLngBounds(corners);
+        if (bounds.getNorthEast().equals(bounds.getSouthWest())) {
+          map.setView(corners[0], maxZoom);
+        } else {
+          map.fitBounds(bounds, { padding: [48, 48], maxZoom: maxZoom });
+        }
+      });
+      return marker;
+    }
+
     function draw(answer) {
       element.dataset.zoomNow = String(map.getZoom());
       var next = {};
-      answer.features.forEach(function (feature) {
-        var key = keyOf(feature);
-        next[key] = drawn[key] || marker(feature);
+      grouped(answer.features).forEach(function (group) {
+        if (group.features.length === 1) {
+          var feature = group.features[0];
+          var key = keyOf(feature);
+          next[key] = drawn[key] || marker(feature);
+          return;
+        }
+        var groupKey = "group:" + group.features.map(keyOf).sort().join("|");
+        next[groupKey] = drawn[groupKey] || groupMarker(group);
       });
       Object.keys(drawn).forEach(function (key) {
         if (!(key in next)) {
@@ -247,7 +307,7 @@
           title: properties.name,
           icon: L.divIcon({
             className: "map-place place-" + properties.kind + (focus ? " map-focus" : ""),
-            iconSize: focus ? [24, 24] : [18, 18],
+            iconSize: focus ? [28, 28] : [24, 24],
           }),
         });
       } else {
@@ -262,16 +322,30 @@
       return layer;
     }
 
+    // Drawn places by kind:slug: a new answer keeps those it still has (an
+    // open popup stays open, a line being tapped is not replaced).
+    var drawnPlaces = {};
+
     function drawPlaces(answer) {
-      Object.keys(layers).forEach(function (kind) {
-        layers[kind].clearLayers();
-      });
+      var next = {};
       answer.features.forEach(function (feature) {
-        var group = layers[feature.properties.kind];
-        if (group) {
-          group.addLayer(placeLayer(feature));
+        var properties = feature.properties;
+        if (layers[properties.kind]) {
+          var key = properties.kind + ":" + properties.slug;
+          next[key] = drawnPlaces[key] || placeLayer(feature);
         }
       });
+      Object.keys(drawnPlaces).forEach(function (key) {
+        if (!(key in next)) {
+          layers[key.split(":")[0]].removeLayer(drawnPlaces[key]);
+        }
+      });
+      Object.keys(next).forEach(function (key) {
+        if (!(key in drawnPlaces)) {
+          layers[key.split(":")[0]].addLayer(next[key]);
+        }
+      });
+      drawnPlaces = next;
       element.dataset.placesShown = String(answer.features.length);
     }
 

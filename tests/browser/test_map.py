@@ -295,3 +295,21 @@ def test_offline_plan_is_legible_on_a_phone(
         assert label.bounding_box()["height"] >= 12
     plan.scroll_into_view_if_needed()
     shot(page, f"plan-{'elder' if elder else path.strip('/') or 'zh'}")
+
+
+def test_pins_on_one_spot_are_one_target_that_zooms_in(page, site, tiles):
+    # Made-up coordinates: two compounds 30 m apart and one 2 km away, so the
+    # map opens at a zoom where the two would overlap.
+    located = list(Estate.objects.order_by("pk")[:3])
+    spots = [("35.750000", "114.300000"), ("35.750200", "114.300200")]
+    spots.append(("35.768000", "114.318000"))
+    for estate, (lat, lng) in zip(located, spots, strict=True):
+        estate.latitude, estate.longitude = Decimal(lat), Decimal(lng)
+    Estate.objects.bulk_update(located, ["latitude", "longitude"])
+    page.goto("/en/")
+    group = page.locator(".tile-map .map-cluster")
+    expect(group).to_have_count(1)
+    expect(group).to_have_text("2")
+    expect(page.locator(".tile-map .map-pin")).to_have_count(1)
+    group.click()
+    expect(page.locator(".tile-map .map-pin")).to_have_count(2)
