@@ -176,6 +176,7 @@
         var position = typed();
         if (position) {
           place(position);
+          map.panTo(position);
         }
         check();
       });

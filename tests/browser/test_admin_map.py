@@ -48,7 +48,9 @@ def test_a_click_on_the_admin_map_fills_the_coordinates_in_wgs84(
         page.context.close()
 
 
-def test_a_pin_far_from_its_community_is_flagged_before_saving(browser, site, tiles):
+def test_a_pin_far_from_its_community_is_flagged_before_saving(
+    browser, site, tiles, shot
+):
     get_user_model().objects.create_superuser(
         username="clerk", email="clerk@example.org", password=PASSWORD
     )
@@ -73,6 +75,9 @@ def test_a_pin_far_from_its_community_is_flagged_before_saving(browser, site, ti
         page.fill("#id_latitude", "36.750000")
         expect(warning).to_be_visible()
         expect(warning).to_contain_text("111")
+        page.set_viewport_size({"width": 1366, "height": 900})
+        warning.scroll_into_view_if_needed()
+        shot(page, "admin-far-warning")
         page.fill("#id_latitude", "35.750000")
         expect(warning).to_be_hidden()
     finally:
