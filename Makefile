@@ -109,9 +109,10 @@ bench: $(VENV)/.installed
 bench-smoke: $(VENV)/.installed
 	$(PY) bench/bench.py --smoke
 
-## lighthouse: Lighthouse scores (mobile) of five pages in both languages (one with nine photos); needs npm
+## lighthouse: Lighthouse scores (mobile) of five pages in both languages (one with nine photos); needs npm.
+## LIGHTHOUSE_ARGS=--map: the home page with the tile map on it instead (issue 19)
 lighthouse: $(VENV)/.installed
-	$(PY) bench/lighthouse.py
+	$(PY) bench/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -831,6 +831,14 @@ def map_endpoints(centre: list[float]) -> list[Endpoint]:
                 f"/api/v1/map/points/?bbox={bbox}&zoom={zoom}",
             )
         )
+        if name != "national":
+            # The map asks for facilities, lanes and courtyards from a
+            # city's zoom on (static/js/map.js, PLACES_MIN_ZOOM).
+            rows.append(
+                Endpoint(
+                    f"API map places: {name} view", f"/api/v1/map/places/?bbox={bbox}"
+                )
+            )
     return rows
 
 

@@ -8,6 +8,10 @@ lane page and the case study, in Chinese and in English. Prints the four scores
 and the bytes transferred per page beside their targets, and writes them to
 ``bench/results/lighthouse-<UTC date and time>.json``.
 
+``--map`` (``make lighthouse LIGHTHOUSE_ARGS=--map``) measures the home page
+with the tile map on it instead (issue 19): tiles from a local server, a few
+compounds given coordinates; results in ``lighthouse-<date>-map.json``.
+
 Lighthouse comes from npm into ``.cache/lighthouse`` (not committed) the first
 time; nothing is loaded from a CDN by the pages themselves.
 """
@@ -66,6 +70,9 @@ def slugs(env: dict) -> tuple[str, str]:
     return out[-2], out[-1]
 
 
+ACCESSIBILITY_AUDITS = {"target-size", "color-contrast", "label", "link-name"}
+
+
 def lighthouse(url: str, out: Path) -> dict:
     for attempt in (1, 2):  # Chromium sometimes fails to start on a busy machine
         done = subprocess.run(
@@ -105,16 +112,55 @@ def lighthouse(url: str, out: Path) -> dict:
         and audit.get("scoreDisplayMode") in ("binary", "numeric")
         and audit["id"] not in ("total-byte-weight",)
     ]
+    # Which elements an accessibility audit failed on, to find them.
+    elements = {
+        audit_id: [
+            " / ".join(
+                [(item.get("node") or {}).get("snippet", "")[:120]]
+                + [
+                    str(sub.get("relatedNode", {}).get("snippet", ""))[:120]
+                    for sub in (item.get("subItems") or {}).get("items", [])
+                ]
+            )
+            for item in (report["audits"][audit_id].get("details") or {}).get(
+                "items", []
+            )
+        ]
+        for audit_id in failed
+        if report["audits"][audit_id].get("details", {}).get("type") == "table"
+        and audit_id in ACCESSIBILITY_AUDITS
+    }
     return {
         "scores": scores,
         "bytes": report["audits"]["total-byte-weight"]["numericValue"],
         "not_passed": failed,
+        "elements": elements,
     }
 
 
+# With --map: the home page with the tile map on it (issue 19), tiles from a
+# server of this run's own (tests/browser/tiles.py) and a few of the source
+# compounds given made-up coordinates in the throw-away database.
+LOCATE_SOME = (
+    "from decimal import Decimal; from estates.models import Estate; "
+    "rows = list(Estate.objects.order_by('pk')[:5]); "
+    "[setattr(e, 'latitude', Decimal('35.75') + Decimal(n) / 250) or "
+    "setattr(e, 'longitude', Decimal('114.30') + Decimal(n) / 200) "
+    "for n, e in enumerate(rows)]; "
+    "Estate.objects.bulk_update(rows, ['latitude', 'longitude'])"
+)
+
+
 def main() -> None:
+    with_map = "--map" in sys.argv[1:]
     ensure_lighthouse()
     work = Path(tempfile.mkdtemp(prefix="portal-lighthouse-"))
+    tiles = None
+    if with_map:
+        sys.path.insert(0, str(ROOT))
+        from tests.browser.tiles import TileServer
+
+        tiles = TileServer()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
@@ -133,11 +179,16 @@ def main() -> None:
         "MEDIA_ROOT": str(work / "media"),
     }
     env.pop("REDIS_URL", None)
+    if tiles is not None:
+        env["MAP_TILE_URL"] = f"{tiles.origin}/{{z}}/{{x}}/{{y}}.png"
+        env["MAP_TILE_ATTRIBUTION"] = "Test tiles"
     log("Preparing a database with the source data")
     manage(env, "migrate", "--noinput", "--verbosity", "0")
     manage(env, "load_source_data", "--verbosity", "0")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     estate, lane = slugs(env)
+    if with_map:
+        manage(env, "shell", "-c", LOCATE_SOME)
     log("Adding one synthetic compound with nine photos (bench/photo_page.py)")
     manage(env, "generate_synthetic", "--estates", "1", "--verbosity", "0")
     with_photos, thumbnail_bytes = manage(
@@ -150,6 +201,8 @@ def main() -> None:
         ("lane page", f"lanes/{lane}/"),
         ("case study", "case-study/"),
     ]
+    if with_map:
+        pages = [("home", "")]
     port = free_port()
     results = []
     with Server(env, port, page_cache=False):
@@ -160,6 +213,8 @@ def main() -> None:
                 found = lighthouse(url, work / "report.json")
                 results.append({"page": name, "url": prefix + path, **found})
     shutil.rmtree(work, ignore_errors=True)
+    if tiles is not None:
+        tiles.close()
 
     header = "  ".join(f"{key[:13]:>13}" for key in TARGETS)
     print(f"{'page':<28}{header}  {'transferred':>12}")  # noqa: T201
@@ -193,7 +248,8 @@ def main() -> None:
             )
             r["with_all_thumbnails_bytes"] = r["bytes"] + int(thumbnail_bytes)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H%M")
-    out = ROOT / "bench" / "results" / f"lighthouse-{stamp}.json"
+    suffix = "-map" if with_map else ""
+    out = ROOT / "bench" / "results" / f"lighthouse-{stamp}{suffix}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=1, ensure_ascii=False))
     log(f"Written to {out.relative_to(ROOT)}")

@@ -67,6 +67,7 @@ class LaneAdmin(BilingualModelAdmin):
             "estates",
             "landmark",
             ("latitude", "longitude"),
+            "path",
             "length_m",
         ),
         fieldset(

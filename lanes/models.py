@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from estates.models import Estate, Facility, Subdistrict
+from renovation_portal.geojson import middle, validate_line_string
 from renovation_portal.models import SlugFromNameMixin, TimeStampedModel
 from renovation_portal.translation import BilingualField
 
@@ -45,6 +46,16 @@ class Lane(SlugFromNameMixin, TimeStampedModel):
     longitude = models.DecimalField(
         _("longitude (WGS-84)"), max_digits=9, decimal_places=6, null=True, blank=True
     )
+    path = models.JSONField(
+        _("path on the map"),
+        null=True,
+        blank=True,
+        validators=[validate_line_string],
+        help_text=_(
+            "Optional: the lane as a GeoJSON LineString in WGS-84, longitude "
+            "first, as drawn from a survey; left empty, the map shows a point."
+        ),
+    )
 
     class Meta:
         verbose_name = _("themed lane")
@@ -68,6 +79,13 @@ class Lane(SlugFromNameMixin, TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("lanes:lane-detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        # A lane drawn but not pinned is filed at its path's middle, so the
+        # map finds it by its point.
+        if self.path and (self.latitude is None or self.longitude is None):
+            self.latitude, self.longitude = middle(self.path)
+        super().save(*args, **kwargs)
 
 
 class LaneFeature(TimeStampedModel):

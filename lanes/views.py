@@ -12,7 +12,7 @@ from estates.selectors.programmes import (
     programme_choice,
     programme_from_request,
 )
-from renovation_portal import page_cache
+from renovation_portal import maps, page_cache
 from renovation_portal.pagination import CappedPaginator
 
 from . import selectors
@@ -127,6 +127,7 @@ class EventListView(ForgivingPagination, ProgrammeAreaMixin, ListView):
             ]
         if self.programme is None:
             context["choice"] = programme_choice(self.request)
+        context["tile_map"] = events_map(item.event for item in context["upcoming"])
         # Each subdistrict's own calendar, for the events on this page.
         subdistricts = {
             e.subdistrict_id: e.subdistrict
@@ -138,6 +139,28 @@ class EventListView(ForgivingPagination, ProgrammeAreaMixin, ListView):
                 subdistricts.values(), key=lambda s: s.name_zh_hans
             )
         return context
+
+
+def events_map(events) -> dict | None:
+    """The map of this page's events' places (their lane or facility, where
+    it has coordinates; read with the events), or None without tiles or
+    without a located place. The map opens on them and marks them; the event
+    cards name the same places."""
+    located = {}
+    for event in events:
+        for kind, place in (("lane", event.lane), ("facility", event.facility)):
+            if place is not None and place.latitude is not None:
+                located[f"{kind}:{place.slug}"] = (
+                    float(place.latitude),
+                    float(place.longitude),
+                )
+    if not located:
+        return None
+    return maps.tile_map(
+        "events-map",
+        points=list(located.values()),
+        focus_places=" ".join(sorted(located)),
+    )
 
 
 @require_GET

@@ -40,13 +40,15 @@ def tile_map(
     programme: str = "",
     community: str = "",
     focus: str = "",
+    focus_places: str = "",
     stages: list[tuple[str, str]] | None = None,
 ) -> dict | None:
     """The map element's data, or None without tiles. The map opens on the
     box of ``points`` (WGS-84 (lat, lng)), or on ``centre`` at ``zoom``, or,
     with neither, on the compounds the API finds for ``programme`` or
     ``community`` (the page then reads nothing for the map); ``focus`` is the
-    slug of the compound the page is about. ``stages`` (value, label): a menu
+    slug of the compound the page is about, ``focus_places`` the places
+    ("lane:<slug> facility:<slug>") it is about. ``stages`` (value, label): a menu
     beside the map that shows one stage's compounds."""
     if not tiles_configured():
         return None
@@ -68,6 +70,7 @@ def tile_map(
     return {
         "id": map_id,
         "points_url": fixed_url("api:map-points"),
+        "places_url": fixed_url("api:map-places"),
         "leaflet_js": static_url("vendor/leaflet/leaflet.js"),
         "leaflet_css": static_url("vendor/leaflet/leaflet.css"),
         "tile_url": settings.MAP_TILE_URL,
@@ -83,6 +86,7 @@ def tile_map(
         "stages": stages or [],
         "lang": get_language() or settings.LANGUAGE_CODE,
         "focus": focus,
+        "focus_places": focus_places,
         **view,
     }
 

@@ -480,6 +480,61 @@ def per_generation(name: str, compute):
     return value
 
 
+# How long a value computed by a job is kept (stale ones are still served
+# while the job computes the next), and how long one job's claim lasts.
+KEPT_SECONDS = 24 * 60 * 60
+REFRESH_CLAIM_SECONDS = 60
+
+
+def kept_or_refreshed(name: str, compute, refresh) -> object:
+    """Like :func:`per_generation`, for values too costly to compute on a
+    request (the map's national grid, issue 19): a value of an earlier
+    generation is served as it is while ``refresh()`` (a queued job, claimed
+    once per ``REFRESH_CLAIM_SECONDS``) stores the next with
+    :func:`store_kept`. Only when none was ever stored is ``compute()`` run
+    here. Without a kept generation, or with the cache down, it is computed."""
+    if not generation_kept():
+        return compute()
+    key = f"page-cache:kept:{name}"
+    depends_on(ALL, ANY)
+    try:
+        current = versions([ALL, ANY])
+        entry = cache.get(key)
+    except Exception:
+        logger.warning("Page cache unavailable", exc_info=True)
+        return compute()
+    if entry is not None:
+        if entry[0] != current and cache.add(
+            f"{key}:claim", 1, timeout=REFRESH_CLAIM_SECONDS
+        ):
+            refresh()
+        return entry[1]
+    value = compute()
+    if fresh_on_replicas(current):
+        _store(key, current, value)
+    return value
+
+
+def store_kept(name: str, compute) -> None:
+    """Compute a :func:`kept_or_refreshed` value now and keep it, marked
+    with the versions read before computing (so a write meanwhile leaves it
+    stale); the refresh job calls this."""
+    if not generation_kept():
+        return
+    key = f"page-cache:kept:{name}"
+    current = versions([ALL, ANY])
+    value = compute()
+    _store(key, current, value)
+    cache.delete(f"{key}:claim")
+
+
+def _store(key, current, value) -> None:
+    try:
+        cache.set(key, (current, value), timeout=KEPT_SECONDS)
+    except Exception:
+        logger.warning("Could not store a value", exc_info=True)
+
+
 def _anonymous(request) -> bool:
     cookies = request.COOKIES
     return (

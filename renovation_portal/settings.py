@@ -513,12 +513,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # Powerful browser features the portal never uses, switched off for every page
-# and anything it might embed (renovation_portal.middleware).
+# and anything it might embed (renovation_portal.middleware). Geolocation is
+# the portal's own only: the map's "near me" asks for it on a tap (issue 19);
+# nothing embedded may.
 # https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Permissions-Policy
 PERMISSIONS_POLICY = {
     "accelerometer": [],
     "camera": [],
-    "geolocation": [],
+    "geolocation": ["self"],
     "gyroscope": [],
     "magnetometer": [],
     "microphone": [],

@@ -232,6 +232,7 @@ class HomeView(TemplateView):
             more_lanes=len(lanes) > HOME_LANES,
             **_whats_new(timezone.localdate()),
             home_map=_home_map(counts, lanes),
+            home_map_tiles=maps.tiles_configured(),
             **_programmes_overview(),
         )
         return context

@@ -123,6 +123,7 @@ class MergedCourtyardAdmin(BilingualModelAdmin):
             description=_("Leave a figure empty when the source does not give it."),
         ),
         fieldset(_("Description"), MergedCourtyard, "space_use", "description"),
+        fieldset(_("Place"), MergedCourtyard, "outline"),
     ]
 
     def get_queryset(self, request):
@@ -285,6 +286,18 @@ class EstateAdmin(BilingualModelAdmin):
             lat_input="id_latitude",
             lng_input="id_longitude",
         )
+        if view is not None and obj is not None and obj.community_id is not None:
+            # Where the community's other compounds are, so that the map warns
+            # before saving when the pin lands far from them (issue 19).
+            centre = map_selectors.community_centre(
+                community_id=obj.community_id, excluding=obj.pk
+            )
+            if centre is not None:
+                view.update(
+                    community_id=obj.community_id,
+                    community_centre=f"{centre[0]:.6f},{centre[1]:.6f}",
+                    far_km=map_selectors.FAR_FROM_COMMUNITY_KM,
+                )
         html = render_to_string("admin/includes/pick_map.html", {"map": view})
         return mark_safe(" ".join(html.split("\n")))  # noqa: S308 (a template's output)
 

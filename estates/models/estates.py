@@ -5,6 +5,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from renovation_portal.geojson import middle, validate_polygon
 from renovation_portal.models import (
     SlugFromNameMixin,
     TimeStampedModel,
@@ -99,6 +100,24 @@ class MergedCourtyard(SlugFromNameMixin, TimeStampedModel):
     )
     space_use = BilingualField(models.TextField(_("what the space became"), blank=True))
     description = BilingualField(models.TextField(_("description"), blank=True))
+    outline = models.JSONField(
+        _("outline on the map"),
+        null=True,
+        blank=True,
+        validators=[validate_polygon],
+        help_text=_(
+            "Optional: the courtyard's boundary as a GeoJSON Polygon in WGS-84, "
+            "longitude first; left empty, the courtyard is not drawn on the map."
+        ),
+    )
+    # Where the outline lies (its corners' mean), kept on save so that the
+    # map finds the courtyard by box; empty without an outline.
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, editable=False
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("merged courtyard")
@@ -114,6 +133,13 @@ class MergedCourtyard(SlugFromNameMixin, TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("estates:courtyard-detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        if self.outline:
+            self.latitude, self.longitude = middle(self.outline)
+        else:
+            self.latitude = self.longitude = None
+        super().save(*args, **kwargs)
 
 
 class Estate(SlugFromNameMixin, TimeStampedModel):

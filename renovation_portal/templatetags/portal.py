@@ -240,7 +240,7 @@ def bar_chart(rows, chart_id, title, description, label_heading, count_heading):
 
 
 MAP_WIDTH = 640
-MAP_PADDING = 56
+MAP_PADDING = 64
 MAP_MIN_HEIGHT = 240
 MAP_MAX_HEIGHT = 640
 METRES_PER_DEGREE = 111_320
@@ -300,9 +300,75 @@ def _project(points: list[dict]) -> dict:
     return {"height": height, "scale": _scale_bar(scale) if scale else None}
 
 
+# Labels are drawn this many units high on the plan: on a 390-pixel phone the
+# 640-unit plan is about 360 pixels wide, so 24 units are 13.5 pixels (site.css
+# draws them 16 units high once the plan is shown wide).
+LABEL_UNITS = 24
+
+
+def _label_width(name: str) -> float:
+    """About how wide a label is, in plan units: a Chinese character is a
+    square, a Latin letter a little over half of one."""
+    return sum(LABEL_UNITS if ord(c) > 0x2E80 else LABEL_UNITS * 0.58 for c in name)
+
+
+def _place_labels(points: list[dict]) -> int:
+    """Keep each label that overlaps none kept before it (in the points'
+    order) and fits on the plan; the list below the plan names every place.
+    Returns how many were left off."""
+    kept, hidden = [], 0
+    for point in points:
+        width = _label_width(point["name"])
+        top, bottom = point["y"] - LABEL_UNITS * 0.7, point["y"] + LABEL_UNITS * 0.4
+        # Towards the middle first (as _project chose), else the other side.
+        sides = [point["anchor"], "start" if point["anchor"] == "end" else "end"]
+        point["labelled"] = False
+        for anchor in sides:
+            x = point["x"] + 10 if anchor == "start" else point["x"] - 10
+            left, right = (x, x + width) if anchor == "start" else (x - width, x)
+            box = (left, top, right, bottom)
+            overlaps = any(
+                not (box[2] < k[0] or box[0] > k[2] or box[3] < k[1] or box[1] > k[3])
+                for k in kept
+            )
+            if not overlaps and left >= 0 and right <= MAP_WIDTH:
+                point.update(labelled=True, anchor=anchor, label_x=round(x, 1))
+                kept.append(box)
+                break
+        if not point["labelled"]:
+            hidden += 1
+    return hidden
+
+
+def _convex_hull(points: list[dict]) -> str:
+    """The outline of the area the located places cover (their convex hull,
+    Andrew's monotone chain) as SVG polygon points; empty for fewer than three
+    places or places in a line."""
+    corners = sorted({(p["x"], p["y"]) for p in points})
+    if len(corners) < 3:
+        return ""
+
+    def turn(o, a, b):
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower, upper = [], []
+    for corner in corners:
+        while len(lower) >= 2 and turn(lower[-2], lower[-1], corner) <= 0:
+            lower.pop()
+        lower.append(corner)
+    for corner in reversed(corners):
+        while len(upper) >= 2 and turn(upper[-2], upper[-1], corner) <= 0:
+            upper.pop()
+        upper.append(corner)
+    hull = lower[:-1] + upper[:-1]
+    if len(hull) < 3:
+        return ""
+    return " ".join(f"{x:g},{y:g}" for x, y in hull)
+
+
 def _shape(kind: str, x: float, y: float) -> str:
     """Polygon points: a square for a facility, a diamond for a lane."""
-    r = 6
+    r = 8
     if kind == "facility":
         corners = ((x - r, y - r), (x + r, y - r), (x + r, y + r), (x - r, y + r))
     else:
@@ -336,6 +402,7 @@ def place_map(layers, map_id="map", stages=None):
                 }
             )
     plan = _project(points) if points else {"height": 0, "scale": None}
+    hidden_labels = _place_labels(points) if points else 0
     return {
         # With tiles configured, the tile map takes the plan's place; the list
         # of places stays beside it (renovation_portal/maps.py).
@@ -346,10 +413,12 @@ def place_map(layers, map_id="map", stages=None):
         ),
         "map_id": map_id,
         "points": points,
+        "outline": _convex_hull(points) if not maps.tiles_configured() else "",
+        "hidden_labels": hidden_labels,
         "width": MAP_WIDTH,
         "height": plan["height"],
         "scale": plan["scale"],
-        "scale_y": plan["height"] - 20,
+        "scale_y": plan["height"] - 12,
         "kinds": [kind for kind, found in layers if found.places],
         "unlocated": [
             {"kind": kind, "count": found.unlocated}

@@ -15,6 +15,7 @@ from lanes.api import views as lane_views
 from renovation_portal.api.exceptions import not_found
 from renovation_portal.api.views import ApiRootView, DocsView
 
+from .map_places import MapPlacesView
 from .stats import StatsView
 
 app_name = "api"
@@ -39,6 +40,7 @@ urlpatterns = [
     path("v1/", ApiRootView.as_view(), name="root"),
     path("v1/stats/", StatsView.as_view(), name="stats"),
     path("v1/map/points/", MapPointsView.as_view(), name="map-points"),
+    path("v1/map/places/", MapPlacesView.as_view(), name="map-places"),
     path(
         "v1/feedback/",
         governance_views.FeedbackCreateApi.as_view(),

@@ -93,6 +93,42 @@
     }
     map.setView(centre, Number(data.zoom));
     var pin = null;
+    var far = element.querySelector(".admin-map-far");
+    var community = document.getElementById("id_community");
+
+    // The distance, in km, between two WGS-84 points (haversine), as
+    // renovation_portal's distance_m measures it after saving.
+    function kmBetween(a, b) {
+      var rad = Math.PI / 180;
+      var dLat = (b[0] - a[0]) * rad;
+      var dLng = (b[1] - a[1]) * rad;
+      var h = Math.sin(dLat / 2) * Math.sin(dLat / 2) +
+        Math.cos(a[0] * rad) * Math.cos(b[0] * rad) * Math.sin(dLng / 2) * Math.sin(dLng / 2);
+      return 6371.0088 * 2 * Math.asin(Math.min(1, Math.sqrt(h)));
+    }
+
+    // Before saving: a pin far from the community's other compounds is
+    // flagged (a typing slip, latitude and longitude swapped). Only while the
+    // community is the one the page was drawn for.
+    function check() {
+      if (!far || !data.communityCentre) {
+        return;
+      }
+      var lat = parseFloat(latInput.value);
+      var lng = parseFloat(lngInput.value);
+      var same = !community || community.value === data.communityId;
+      if (isNaN(lat) || isNaN(lng) || !same) {
+        far.hidden = true;
+        return;
+      }
+      var km = kmBetween([lat, lng], data.communityCentre.split(",").map(Number));
+      if (km > Number(data.farKm)) {
+        far.textContent = data.labelFar.replace("{km}", String(Math.round(km)));
+        far.hidden = false;
+      } else {
+        far.hidden = true;
+      }
+    }
 
     function typed() {
       var lat = parseFloat(latInput.value);
@@ -109,6 +145,7 @@
       lngInput.value = wgs[1].toFixed(6);
       latInput.dispatchEvent(new Event("change", { bubbles: true }));
       lngInput.dispatchEvent(new Event("change", { bubbles: true }));
+      check();
     }
 
     function place(position) {
@@ -139,9 +176,15 @@
         var position = typed();
         if (position) {
           place(position);
+          map.panTo(position);
         }
+        check();
       });
     });
+    if (community) {
+      community.addEventListener("change", check);
+    }
+    check();
   }
 
   function begin() {

@@ -4,6 +4,8 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from estates.models import Estate
 from estates.selectors import map as map_selectors
@@ -242,3 +244,37 @@ def test_map_points_filters_by_community(client):
     kept = located(36.1, 114.1)
     features = points(client, community=kept.community.slug).json()["features"]
     assert [f["properties"]["slug"] for f in features] == [kept.slug]
+
+
+def test_national_view_after_a_change_is_answered_from_the_kept_grid(
+    client, settings, monkeypatch
+):
+    # As with REDIS_URL (here in local memory): the coarse grid is kept, and
+    # after a change a job counts it again while the old one is served.
+    settings.REDIS_URL = "redis://127.0.0.1:9/0"
+    monkeypatch.setattr(map_selectors, "MAP_POINTS_LIMIT", 10)
+    queued = []
+    monkeypatch.setattr(
+        "estates.tasks.refresh_map_grid.delay_quietly",
+        lambda *args: queued.append(args),
+    )
+    many(60, step=0.013)
+    national = {"bbox": "73,18,135,54", "zoom": 4}
+
+    def total(answer):
+        return sum(f["properties"].get("count", 1) for f in answer.json()["features"])
+
+    assert total(client.get(URL, national)) == 60  # the first count ever
+    located(36.2, 114.2)
+    with CaptureQueriesContext(connection) as captured:
+        stale = client.get(URL, national)
+    # Served at once from the grid of before, without counting every row.
+    assert total(stale) == 60
+    assert not [q for q in captured if "GROUP BY" in q["sql"]]
+    assert queued == [(4, None, None, None)]
+    # Queued once, however many views find it stale meanwhile.
+    client.get(URL, national)
+    assert len(queued) == 1
+    # The job counts it again; the next view shows the new compound.
+    map_selectors.refresh_kept_grid(*queued[0])
+    assert total(client.get(URL, national)) == 61

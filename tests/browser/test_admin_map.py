@@ -46,3 +46,40 @@ def test_a_click_on_the_admin_map_fills_the_coordinates_in_wgs84(
         assert abs(float(estate.longitude) - longitude) < 1e-6
     finally:
         page.context.close()
+
+
+def test_a_pin_far_from_its_community_is_flagged_before_saving(
+    browser, site, tiles, shot
+):
+    get_user_model().objects.create_superuser(
+        username="clerk", email="clerk@example.org", password=PASSWORD
+    )
+    estate = Estate.objects.order_by("pk").first()
+    Estate.objects.filter(pk=estate.pk).update(latitude=35.75, longitude=114.30)
+    # A neighbour in the same community, a few hundred metres away (made-up
+    # coordinates, for the test only).
+    neighbour = Estate.objects.create(
+        name_zh_hans="测试邻居小区",
+        slug="test-neighbour",
+        community=estate.community,
+        latitude=35.752,
+        longitude=114.302,
+    )
+    page = desk_page(browser, site.url, "clerk", PASSWORD)
+    try:
+        page.goto(f"/admin/estates/estate/{estate.pk}/change/")
+        warning = page.locator(".admin-map-far")
+        expect(page.locator(".admin-map-canvas .map-pin")).to_have_count(1)
+        expect(warning).to_be_hidden()
+        # A slip: a degree too far north (111 km), flagged as it is typed.
+        page.fill("#id_latitude", "36.750000")
+        expect(warning).to_be_visible()
+        expect(warning).to_contain_text("111")
+        page.set_viewport_size({"width": 1366, "height": 900})
+        warning.scroll_into_view_if_needed()
+        shot(page, "admin-far-warning")
+        page.fill("#id_latitude", "35.750000")
+        expect(warning).to_be_hidden()
+    finally:
+        page.context.close()
+        neighbour.delete()

@@ -2,6 +2,7 @@
 source data's compounds as pins, a popup that leads to the compound's page,
 and clusters when a view holds many compounds. Nothing leaves the machine."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,8 @@ from playwright.sync_api import expect
 
 from estates.models import Estate, Programme
 from estates.selectors import map as map_selectors
+from tests.estates.factories import FacilityFactory, MergedCourtyardFactory
+from tests.lanes.factories import EventFactory, LaneFactory
 
 pytestmark = pytest.mark.browser
 
@@ -145,3 +148,168 @@ def test_home_map_shows_one_stage_when_asked(page, site, tiles):
     expect(page.locator(".tile-map .map-pin.stage-management")).to_have_count(1)
     page.get_by_label("Stage", exact=True).select_option("")
     expect(pins).to_have_count(4)
+
+
+def _located_compound():
+    estate = Estate.objects.order_by("pk").first()
+    estate.latitude, estate.longitude = Decimal("35.750000"), Decimal("114.300000")
+    Estate.objects.bulk_update([estate], ["latitude", "longitude"])
+    return estate
+
+
+def test_compound_map_draws_facilities_lanes_and_courtyards_as_layers(
+    page, site, tiles, shot, axe_scan
+):
+    # Made-up places and drawings around one compound, for the test only.
+    estate = _located_compound()
+    FacilityFactory(
+        name_en="Test Canteen",
+        estate=estate,
+        latitude=Decimal("35.7505"),
+        longitude=Decimal("114.2990"),
+    )
+    LaneFactory(
+        name_en="Test Drawn Lane",
+        path={
+            "type": "LineString",
+            "coordinates": [[114.2985, 35.7490], [114.3015, 35.7492]],
+        },
+    )
+    MergedCourtyardFactory(
+        name_en="Test Drawn Yard",
+        outline={
+            "type": "Polygon",
+            "coordinates": [
+                [
+                    [114.3005, 35.7502],
+                    [114.3015, 35.7502],
+                    [114.3015, 35.7510],
+                    [114.3005, 35.7510],
+                    [114.3005, 35.7502],
+                ]
+            ],
+        },
+    )
+    page.goto(f"/en/estates/{estate.slug}/")
+    facility = page.locator(".tile-map .place-facility")
+    expect(facility).to_have_count(1)
+    expect(page.locator(".tile-map path.shape-lane")).to_have_count(1)
+    expect(page.locator(".tile-map path.shape-courtyard")).to_have_count(1)
+    page.locator(".tile-map").scroll_into_view_if_needed()
+    shot(page, "compound-map-layers")
+    violations, account = axe_scan(page)
+    assert not violations, account
+
+    # The layer switches are checkboxes: reachable by keyboard.
+    switch = page.get_by_role("checkbox", name="Facilities")
+    switch.focus()
+    page.keyboard.press("Space")
+    expect(facility).to_have_count(0)
+    page.keyboard.press("Space")
+    expect(facility).to_have_count(1)
+
+    page.locator(".tile-map path.shape-lane").click(force=True)
+    link = page.locator(".leaflet-popup .map-popup-name")
+    expect(link).to_have_text("Test Drawn Lane")
+    link.click()
+    expect(page).to_have_url(re.compile(r"/en/lanes/[\w-]+/$"))
+
+
+def test_near_me_moves_the_map_only_when_tapped(new_context, site, tiles, shot):
+    # Somewhere other than the compound: the map moves there on the tap.
+    estate = _located_compound()
+    context = new_context(
+        geolocation={"latitude": 30.5, "longitude": 114.3},
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    page.goto(f"/estates/{estate.slug}/")
+    button = page.get_by_role("button", name="显示我附近的地点")
+    expect(button).to_be_visible()
+    with page.expect_response(lambda r: "/map/points/" in r.url and "%2C30.5" in r.url):
+        button.click()
+    expect(page.locator("#estate-map-near-me-status")).to_contain_text(
+        "地图已移到您附近"
+    )
+    expect(page.locator(".tile-map .map-here")).to_have_count(1)
+    shot(page, "near-me-zh")
+
+
+def test_near_me_refused_says_so(new_context, site, tiles):
+    estate = _located_compound()
+    context = new_context()  # no permission: the browser refuses
+    page = context.new_page()
+    page.goto(f"/en/estates/{estate.slug}/")
+    page.get_by_role("button", name="Show places near me").click()
+    expect(page.locator("#estate-map-near-me-status")).to_contain_text(
+        "not allowed to tell where you are"
+    )
+
+
+def test_events_page_map_marks_where_its_events_are(page, site, tiles, shot, axe_scan):
+    # A made-up lane and neighbourhood centre with coordinates, for the test.
+    lane = LaneFactory(
+        name_en="Test Event Lane",
+        latitude=Decimal("35.7500"),
+        longitude=Decimal("114.3000"),
+    )
+    centre = FacilityFactory(
+        name_en="Test Event Centre",
+        latitude=Decimal("35.7520"),
+        longitude=Decimal("114.3030"),
+    )
+    EventFactory(lane=lane)
+    EventFactory(facility=centre)
+    page.goto("/en/events/")
+    marked = page.locator(".tile-map .map-place.map-focus")
+    expect(marked).to_have_count(2)
+    page.locator(".tile-map").scroll_into_view_if_needed()
+    shot(page, "events-map")
+    violations, account = axe_scan(page)
+    assert not violations, account
+    page.locator(".place-facility.map-focus").click()
+    expect(page.locator(".leaflet-popup .map-popup-name")).to_have_text(
+        "Test Event Centre"
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "elder"), [("/", False), ("/en/", False), ("/", True)]
+)
+def test_offline_plan_is_legible_on_a_phone(
+    new_context, elder_context, site, shot, path, elder
+):
+    # No tiles: the diagram. A few made-up coordinates, for the test only.
+    located = list(Estate.objects.order_by("pk")[:4])
+    for n, estate in enumerate(located):
+        estate.latitude = Decimal(f"{35.750 + (n % 2) * 0.006:.6f}")
+        estate.longitude = Decimal(f"{114.300 + n * 0.004:.6f}")
+    Estate.objects.bulk_update(located, ["latitude", "longitude"])
+    page = (elder_context if elder else new_context()).new_page()
+    page.goto(path)
+    plan = page.locator("svg.map")
+    expect(plan.locator(".map-outline")).to_have_count(1)
+    labels = plan.locator("text")
+    assert labels.count() >= 2
+    for label in labels.all():
+        assert label.bounding_box()["height"] >= 12
+    plan.scroll_into_view_if_needed()
+    shot(page, f"plan-{'elder' if elder else path.strip('/') or 'zh'}")
+
+
+def test_pins_on_one_spot_are_one_target_that_zooms_in(page, site, tiles):
+    # Made-up coordinates: two compounds 30 m apart and one 2 km away, so the
+    # map opens at a zoom where the two would overlap.
+    located = list(Estate.objects.order_by("pk")[:3])
+    spots = [("35.750000", "114.300000"), ("35.750200", "114.300200")]
+    spots.append(("35.768000", "114.318000"))
+    for estate, (lat, lng) in zip(located, spots, strict=True):
+        estate.latitude, estate.longitude = Decimal(lat), Decimal(lng)
+    Estate.objects.bulk_update(located, ["latitude", "longitude"])
+    page.goto("/en/")
+    group = page.locator(".tile-map .map-cluster")
+    expect(group).to_have_count(1)
+    expect(group).to_have_text("2")
+    expect(page.locator(".tile-map .map-pin")).to_have_count(1)
+    group.click()
+    expect(page.locator(".tile-map .map-pin")).to_have_count(2)

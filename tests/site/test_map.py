@@ -63,7 +63,9 @@ def test_map_draws_a_point_for_each_place_with_coordinates(client):
         )
     ]
     assert svg.count("<circle") == 2
-    assert svg.count("<polygon") == 2
+    # A facility's square and a lane's diamond, and the area's outline.
+    assert svg.count("<polygon") == 3
+    assert svg.count('<polygon class="map-outline"') == 1
     assert ">测试甲</text>" in svg
     assert "no coordinates yet" not in text
 
@@ -190,3 +192,47 @@ def test_home_map_is_kept_per_language(client, kept_generation):
 
     assert ">测试甲</text>" in text
     assert "Test A" not in text
+
+
+# --- Legible on a phone, the area outlined, and said to be a diagram ---
+
+
+def test_plan_says_it_is_a_diagram_not_a_map(client):
+    located_estate("35.75", "114.30")
+    text = client.get("/en/").text
+    assert "Diagram of the places with known coordinates (not a map)" in text
+    assert "A diagram, not a map" in text
+
+
+def test_plan_outlines_the_area_its_places_cover():
+    corners = [
+        located_estate("35.70", "114.30"),
+        located_estate("35.70", "114.40"),
+        located_estate("35.80", "114.35"),
+    ]
+    inside = located_estate("35.73", "114.35")
+    drawn = plan(*corners, inside)
+    hull = [tuple(map(float, pair.split(","))) for pair in drawn["outline"].split()]
+    by_pk = {p["obj"].pk: (p["x"], p["y"]) for p in drawn["points"]}
+    assert sorted(hull) == sorted(by_pk[e.pk] for e in corners)
+    assert by_pk[inside.pk] not in hull
+
+
+def test_plan_of_two_places_draws_no_outline():
+    drawn = plan(located_estate("35.70", "114.30"), located_estate("35.71", "114.31"))
+    assert drawn["outline"] == ""
+
+
+def test_plan_leaves_off_labels_that_would_overlap(client):
+    # Two compounds a few metres apart: one name drawn, both in the list.
+    located_estate("35.7500", "114.3000", name_zh_hans="测试近甲")
+    located_estate("35.7501", "114.3001", name_zh_hans="测试近乙")
+    located_estate("35.7600", "114.3200", name_zh_hans="测试远丙")
+    text = client.get("/").text
+    start = text.index('<svg class="map"')
+    svg = text[start : text.index("</svg>", start)]
+    drawn = [name for name in ("测试近甲", "测试近乙") if f">{name}</text>" in svg]
+    assert len(drawn) == 1
+    assert ">测试远丙</text>" in svg
+    assert "测试近甲</a>" in text and "测试近乙</a>" in text
+    assert "会重叠的名称未标出" in text

@@ -261,7 +261,7 @@ def test_every_response_has_nosniff_referrer_and_permissions_policies(client, ur
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
     assert response["Permissions-Policy"] == (
-        "accelerometer=(), camera=(), geolocation=(), gyroscope=(), "
+        "accelerometer=(), camera=(), geolocation=(self), gyroscope=(), "
         "magnetometer=(), microphone=(), payment=(), usb=()"
     )
 

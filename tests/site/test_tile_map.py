@@ -9,7 +9,12 @@ from django.utils import translation
 
 from renovation_portal.geo import wgs84_to_gcj02
 from renovation_portal.settings import tile_origins
-from tests.estates.factories import EstateFactory, ProgrammeMembershipFactory
+from tests.estates.factories import (
+    EstateFactory,
+    FacilityFactory,
+    ProgrammeMembershipFactory,
+)
+from tests.lanes.factories import EventFactory, LaneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +173,31 @@ def test_admin_does_not_flag_a_compound_near_its_community(rf):
     )
     assert _warnings_for(rf, close) == []
     assert _warnings_for(rf, located("40.0", "116.0")) == []
+
+
+# --- The events page's map: where its events take place ---
+
+
+def test_events_page_maps_its_events_located_places(client, tiles):
+    lane = LaneFactory(
+        slug="test-lane", latitude=Decimal("35.75"), longitude=Decimal("114.30")
+    )
+    centre = FacilityFactory(
+        slug="test-centre", latitude=Decimal("35.76"), longitude=Decimal("114.32")
+    )
+    EventFactory(lane=lane)
+    EventFactory(facility=centre)
+    EventFactory(lane=LaneFactory())  # a lane without coordinates: not mapped
+    text = client.get("/en/events/").text
+    assert 'id="events-map"' in text
+    assert 'data-bounds="114.300000,35.750000,114.320000,35.760000"' in text
+    assert 'data-focus-places="facility:test-centre lane:test-lane"' in text
+
+
+def test_events_page_has_no_map_without_located_places_or_tiles(client, settings):
+    EventFactory(
+        lane=LaneFactory(latitude=Decimal("35.75"), longitude=Decimal("114.30"))
+    )
+    assert "data-tile-map" not in client.get("/en/events/").text  # no tiles
+    settings.MAP_TILE_URL = TILES
+    assert "data-tile-map" in client.get("/en/events/").text
