@@ -3,11 +3,12 @@
 from functools import partial
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404, JsonResponse
 from django.template.loader import render_to_string
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -236,7 +237,33 @@ class EstateAdmin(BilingualModelAdmin):
             self.admin_site.admin_view(partial(checklist_view, self)),
             name="estates_estate_checklist",
         )
-        return [checklist, *super().get_urls()]
+        centre = path(
+            "community-centre/<int:community_id>/",
+            self.admin_site.admin_view(self.community_centre_view),
+            name="estates_estate_community_centre",
+        )
+        return [checklist, centre, *super().get_urls()]
+
+    def community_centre_view(self, request, community_id: int):
+        """Where a community's located compounds are (their mean), for the
+        map's warning before saving when the clerk picks or changes the
+        community (static/js/admin-map.js). Only a community the clerk may see."""
+        if not self.has_view_or_change_permission(request) and not (
+            self.has_add_permission(request)
+        ):
+            raise PermissionDenied
+        communities = self.admin_site.get_model_admin(Community).get_queryset(request)
+        if not communities.filter(pk=community_id).exists():
+            raise Http404
+        excluding = request.GET.get("excluding", "")
+        centre = map_selectors.community_centre(
+            community_id=community_id,
+            excluding=int(excluding) if excluding.isdigit() else None,
+        )
+        return JsonResponse(
+            {"centre": None if centre is None else f"{centre[0]:.6f},{centre[1]:.6f}"},
+            headers={"Cache-Control": "private, no-store"},
+        )
 
     def get_queryset(self, request):
         return (
@@ -286,18 +313,24 @@ class EstateAdmin(BilingualModelAdmin):
             lat_input="id_latitude",
             lng_input="id_longitude",
         )
-        if view is not None and obj is not None and obj.community_id is not None:
+        if view is not None:
             # Where the community's other compounds are, so that the map warns
-            # before saving when the pin lands far from them (issue 19).
-            centre = map_selectors.community_centre(
-                community_id=obj.community_id, excluding=obj.pk
+            # before saving when the pin lands far from them (issue 19); asked
+            # again when the clerk picks or changes the community.
+            view.update(
+                far_km=map_selectors.FAR_FROM_COMMUNITY_KM,
+                centre_url=reverse(
+                    "admin:estates_estate_community_centre", args=[0]
+                ).removesuffix("0/"),
+                excluding=obj.pk if obj is not None and obj.pk else "",
             )
-            if centre is not None:
-                view.update(
-                    community_id=obj.community_id,
-                    community_centre=f"{centre[0]:.6f},{centre[1]:.6f}",
-                    far_km=map_selectors.FAR_FROM_COMMUNITY_KM,
+            if obj is not None and obj.community_id is not None:
+                centre = map_selectors.community_centre(
+                    community_id=obj.community_id, excluding=obj.pk
                 )
+                view["community_id"] = obj.community_id
+                if centre is not None:
+                    view["community_centre"] = f"{centre[0]:.6f},{centre[1]:.6f}"
         html = render_to_string("admin/includes/pick_map.html", {"map": view})
         return mark_safe(" ".join(html.split("\n")))  # noqa: S308 (a template's output)
 

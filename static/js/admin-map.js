@@ -108,16 +108,17 @@
     }
 
     // Before saving: a pin far from the community's other compounds is
-    // flagged (a typing slip, latitude and longitude swapped). Only while the
-    // community is the one the page was drawn for.
+    // flagged (a typing slip, latitude and longitude swapped). The centre is
+    // the page's for the community it was drawn with, and asked for again
+    // (a small JSON answer) when the clerk picks or changes the community.
     function check() {
-      if (!far || !data.communityCentre) {
+      if (!far) {
         return;
       }
       var lat = parseFloat(latInput.value);
       var lng = parseFloat(lngInput.value);
       var same = !community || community.value === data.communityId;
-      if (isNaN(lat) || isNaN(lng) || !same) {
+      if (isNaN(lat) || isNaN(lng) || !same || !data.communityCentre) {
         far.hidden = true;
         return;
       }
@@ -181,8 +182,43 @@
         check();
       });
     });
+    function communityChanged() {
+      var chosen = community.value;
+      if (chosen === data.communityId) {
+        check();
+        return;
+      }
+      data.communityId = chosen;
+      data.communityCentre = "";
+      check();
+      if (!chosen || !data.centreUrl) {
+        return;
+      }
+      var url = data.centreUrl + encodeURIComponent(chosen) + "/";
+      if (data.excluding) {
+        url += "?excluding=" + encodeURIComponent(data.excluding);
+      }
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          return response.ok ? response.json() : { centre: null };
+        })
+        .then(function (answer) {
+          if (community.value === chosen) {
+            data.communityCentre = answer.centre || "";
+            check();
+          }
+        })
+        .catch(function () {
+          // No warning is better than a wrong one: the save still checks.
+        });
+    }
+
     if (community) {
-      community.addEventListener("change", check);
+      community.addEventListener("change", communityChanged);
+      // The admin's autocomplete (select2) tells jQuery, not the DOM.
+      if (window.django && window.django.jQuery) {
+        window.django.jQuery(community).on("change", communityChanged);
+      }
     }
     check();
   }

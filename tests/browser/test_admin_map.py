@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from estates.models import Estate
+from estates.models import Community, Estate
 from tests.browser.staff import desk_page
 
 pytestmark = pytest.mark.browser
@@ -83,3 +83,43 @@ def test_a_pin_far_from_its_community_is_flagged_before_saving(
     finally:
         page.context.close()
         neighbour.delete()
+
+
+def test_a_new_compound_is_flagged_once_its_community_is_chosen(browser, site, tiles):
+    get_user_model().objects.create_superuser(
+        username="clerk", email="clerk@example.org", password=PASSWORD
+    )
+    # A community of the test's own, with one located compound (made-up
+    # coordinates, for the test only).
+    subdistrict = Estate.objects.get(slug="jiudayuan").community.subdistrict
+    community = Community.objects.create(
+        name_zh_hans="测试地图社区", slug="test-map-community", subdistrict=subdistrict
+    )
+    Estate.objects.create(
+        name_zh_hans="测试地图小区",
+        slug="test-map-compound",
+        community=community,
+        latitude=35.75,
+        longitude=114.30,
+    )
+    page = desk_page(browser, site.url, "clerk", PASSWORD)
+    try:
+        page.goto("/admin/estates/estate/add/")
+        warning = page.locator(".admin-map-far")
+        page.fill("#id_latitude", "36.750000")
+        page.fill("#id_longitude", "114.300000")
+        expect(warning).to_be_hidden()  # no community yet: nothing to compare
+
+        # The admin's autocomplete: open it, type, pick.
+        page.locator("#id_community + .select2").click()
+        page.locator(".select2-search__field").fill("测试地图")
+        page.locator(
+            ".select2-results__option", has_text=community.name_zh_hans
+        ).first.click()
+
+        expect(warning).to_be_visible()
+        expect(warning).to_contain_text("111")
+        page.fill("#id_latitude", "35.751000")
+        expect(warning).to_be_hidden()
+    finally:
+        page.context.close()

@@ -201,3 +201,34 @@ def test_events_page_has_no_map_without_located_places_or_tiles(client, settings
     assert "data-tile-map" not in client.get("/en/events/").text  # no tiles
     settings.MAP_TILE_URL = TILES
     assert "data-tile-map" in client.get("/en/events/").text
+
+
+def test_the_community_centre_answers_only_for_a_community_in_scope(
+    admin_client, client, django_user_model
+):
+    from django.urls import reverse
+
+    from tests.estates.factories import CommunityFactory, EstateFactory
+
+    community = CommunityFactory()
+    first = EstateFactory(community=community, latitude=35.0, longitude=114.0)
+    EstateFactory(community=community, latitude=35.2, longitude=114.2)
+    url = reverse("admin:estates_estate_community_centre", args=[community.pk])
+
+    answer = admin_client.get(url).json()
+    without_first = admin_client.get(url, {"excluding": first.pk}).json()
+    empty = admin_client.get(
+        reverse("admin:estates_estate_community_centre", args=[CommunityFactory().pk])
+    ).json()
+
+    assert answer == {"centre": "35.100000,114.100000"}
+    assert without_first == {"centre": "35.200000,114.200000"}
+    assert empty == {"centre": None}
+    # A clerk with no scope and anonymous visitors learn nothing.
+    clerk = django_user_model.objects.create_user(
+        username="nobody", password="a-long-test-password-7", is_staff=True
+    )
+    client.force_login(clerk)
+    assert client.get(url).status_code in (403, 404)
+    client.logout()
+    assert client.get(url).status_code == 302  # to the login page
