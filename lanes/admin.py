@@ -1,6 +1,7 @@
 """Themed lanes with their features, tenants and honours, and events."""
 
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from renovation_portal.admin import (
@@ -11,6 +12,7 @@ from renovation_portal.admin import (
     fieldset,
     related_count,
 )
+from renovation_portal.geojson import GEOMETRY_OVERRIDES
 
 from .models import Event, Lane, LaneFeature, LaneHonour, LaneTenant
 
@@ -43,6 +45,7 @@ class LaneHonourInline(BilingualTabularInline):
 
 @admin.register(Lane)
 class LaneAdmin(BilingualModelAdmin):
+    formfield_overrides = {models.JSONField: GEOMETRY_OVERRIDES}
     list_display = [
         *columns(Lane, "name"),
         "theme_zh_hans",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -140,3 +141,18 @@ def transformed(value, convert) -> dict:
         "type": "Polygon",
         "coordinates": [[one(p) for p in ring] for ring in value["coordinates"]],
     }
+
+
+class GeometryFormField(forms.JSONField):
+    """The admin's box for a drawn geometry: empty when there is none (a
+    plain JSONField writes ``null`` in it, which a clerk would have to
+    delete)."""
+
+    def prepare_value(self, value):
+        if value is None:
+            return ""
+        return super().prepare_value(value)
+
+
+# For a ModelAdmin's formfield_overrides.
+GEOMETRY_OVERRIDES = {"form_class": GeometryFormField}

@@ -4,7 +4,7 @@ from functools import partial
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.template.loader import render_to_string
@@ -23,6 +23,7 @@ from renovation_portal.admin import (
     related_count,
 )
 from renovation_portal.geo import distance_m
+from renovation_portal.geojson import GEOMETRY_OVERRIDES
 from renovation_portal.search import normalize
 
 from ..models import (
@@ -100,6 +101,7 @@ class PropertyCompanyAdmin(BilingualModelAdmin):
 
 @admin.register(MergedCourtyard)
 class MergedCourtyardAdmin(BilingualModelAdmin):
+    formfield_overrides = {models.JSONField: GEOMETRY_OVERRIDES}
     list_display = [
         *columns(MergedCourtyard, "name"),
         "community",

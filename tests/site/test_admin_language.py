@@ -29,6 +29,8 @@ WORD = re.compile(r"[A-Za-z][A-Za-z]{2,}")
 # and the codes a field takes as typed (a pillar's registers, "[[key]]").
 ALLOWED = {
     *("English", "Control", "Command", "Mac", "WGS", "API", "CSV", "XLSX", "LDAP"),
+    # Names of a data format and its shapes, as the GeoJSON standard spells them.
+    *("GeoJSON", "LineString", "Polygon"),
     *("PDF", "JPEG", "PNG", "WebP", "Word", "Excel", "PowerPoint"),
     *("courtyards", "facilities", "organisations", "councils", "awards", "key"),
 }
