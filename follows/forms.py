@@ -7,6 +7,18 @@ from .models import Channel, Mode
 from .services import normalize_contact, purpose_text
 
 
+def building_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Your building (optional)"),
+        help_text=_(
+            "With your building number, notices about works on other buildings "
+            "are not sent to you."
+        ),
+        max_length=20,
+        required=False,
+    )
+
+
 class FollowForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("Tell me by"),
@@ -19,15 +31,7 @@ class FollowForm(forms.Form):
         max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "email"}),
     )
-    building = forms.CharField(
-        label=_("Your building (optional)"),
-        help_text=_(
-            "With your building number, notices about works on other buildings "
-            "are not sent to you."
-        ),
-        max_length=20,
-        required=False,
-    )
+    building = building_field()
     mode = forms.ChoiceField(
         label=_("How often"),
         choices=Mode.choices,
@@ -82,15 +86,7 @@ class SettingsForm(forms.Form):
     mode = forms.ChoiceField(
         label=_("How often"), choices=Mode.choices, widget=forms.RadioSelect
     )
-    building = forms.CharField(
-        label=_("Your building (optional)"),
-        help_text=_(
-            "With your building number, notices about works on other buildings "
-            "are not sent to you."
-        ),
-        max_length=20,
-        required=False,
-    )
+    building = building_field()
     language = forms.ChoiceField(
         label=_("Language of the messages"),
         choices=settings.LANGUAGES,

@@ -41,27 +41,43 @@ def _rejected(preview) -> dict[str, Any]:
     return {"rejected": rows, "rejected_more": preview.counts[REJECT] - len(rows)}
 
 
-def run(work: background.Work) -> dict[str, Any]:
-    from .views import _claim, _discard, _importer
+def _load(work: background.Work, *, missing: str):
+    """The importer, with the clerk's scope worked out again in the worker,
+    and the stored upload's bytes; a clear failure when either is gone."""
+    from .views import _importer
 
-    params = work.params
-    stored = params["file"]
     request = RequestFactory().get("/admin/")
     request.user = work.user
     try:
-        importer = _importer(admin.site, request, params["kind"])
+        importer = _importer(admin.site, request, work.params["kind"])
     except (PermissionDenied, Http404):
         raise background.JobFailed(
             gettext("You may no longer import these records: nothing was written.")
         ) from None
     importer.progress = work.report
     try:
-        with default_storage.open(stored, "rb") as handle:
-            data = handle.read()
+        with default_storage.open(work.params["file"], "rb") as handle:
+            return importer, handle.read()
     except (FileNotFoundError, OSError):
-        raise background.JobFailed(
-            gettext("This file was already imported, or it expired. Upload it again.")
-        ) from None
+        raise background.JobFailed(missing) from None
+
+
+def _records(params: dict[str, Any]) -> str:
+    importer = IMPORTERS.get(params.get("kind", ""))
+    return importer.model._meta.verbose_name_plural if importer else ""
+
+
+def run(work: background.Work) -> dict[str, Any]:
+    from .views import _claim, _discard
+
+    params = work.params
+    stored = params["file"]
+    importer, data = _load(
+        work,
+        missing=gettext(
+            "This file was already imported, or it expired. Upload it again."
+        ),
+    )
     try:
         with transaction.atomic():
             if not _claim(stored, work.user):
@@ -88,10 +104,8 @@ def run(work: background.Work) -> dict[str, Any]:
 
 
 def title(params: dict[str, Any]) -> str:
-    importer = IMPORTERS.get(params.get("kind", ""))
-    records = importer.model._meta.verbose_name_plural if importer else ""
     return gettext("Import %(records)s: %(file)s") % {
-        "records": records,
+        "records": _records(params),
         "file": params.get("name", ""),
     }
 
@@ -152,29 +166,14 @@ def preview_from_json(data: dict[str, Any]):
 
 
 def run_preview(work: background.Work) -> dict[str, Any]:
-    from django.core import signing
-
-    from .views import TOKEN_SALT, _discard, _importer
+    from .views import _discard, sign_preview
 
     params = work.params
     stored = params["file"]
-    request = RequestFactory().get("/admin/")
-    request.user = work.user
-    try:
-        importer = _importer(admin.site, request, params["kind"])
-    except (PermissionDenied, Http404):
-        _discard(stored)
-        raise background.JobFailed(
-            gettext("You may no longer import these records: nothing was written.")
-        ) from None
-    importer.progress = work.report
-    try:
-        with default_storage.open(stored, "rb") as handle:
-            data = handle.read()
-    except (FileNotFoundError, OSError):
-        raise background.JobFailed(
-            gettext("This file expired before it was checked. Upload it again.")
-        ) from None
+    importer, data = _load(
+        work,
+        missing=gettext("This file expired before it was checked. Upload it again."),
+    )
     try:
         preview = importer.preview(data, params["name"])
     except ImportFileError as error:
@@ -192,15 +191,12 @@ def run_preview(work: background.Work) -> dict[str, Any]:
     }
     if preview.can_apply:
         # What the upload page signs for a small file: apply_view reads it.
-        result["token"] = signing.dumps(
-            {
-                "file": stored,
-                "name": params["name"],
-                "kind": params["kind"],
-                "user": work.user.pk,
-                "rows": preview.total,
-            },
-            salt=TOKEN_SALT,
+        result["token"] = sign_preview(
+            stored=stored,
+            name=params["name"],
+            kind=params["kind"],
+            user=work.user,
+            rows=preview.total,
         )
     else:
         _discard(stored)  # nothing can be applied
@@ -209,10 +205,8 @@ def run_preview(work: background.Work) -> dict[str, Any]:
 
 
 def preview_title(params: dict[str, Any]) -> str:
-    importer = IMPORTERS.get(params.get("kind", ""))
-    records = importer.model._meta.verbose_name_plural if importer else ""
     return gettext("Check %(records)s to import: %(file)s") % {
-        "records": records,
+        "records": _records(params),
         "file": params.get("name", ""),
     }
 

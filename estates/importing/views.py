@@ -174,6 +174,14 @@ def _claim(stored: str, user) -> bool:
     return True
 
 
+def sign_preview(*, stored: str, name: str, kind: str, user, rows: int) -> str:
+    """The token a preview page's "apply" button carries (apply_view reads it)."""
+    return signing.dumps(
+        {"file": stored, "name": name, "kind": kind, "user": user.pk, "rows": rows},
+        salt=TOKEN_SALT,
+    )
+
+
 def _discard(name: str) -> None:
     if name.startswith(f"{UPLOAD_FOLDER}/") and default_storage.exists(name):
         default_storage.delete(name)
@@ -211,15 +219,12 @@ def import_view(site: admin.AdminSite):
                 context["preview"] = preview
                 if preview.can_apply:
                     stored = _store(data, upload.name)
-                    context["token"] = signing.dumps(
-                        {
-                            "file": stored,
-                            "name": upload.name,
-                            "kind": kind,
-                            "user": request.user.pk,
-                            "rows": preview.total,
-                        },
-                        salt=TOKEN_SALT,
+                    context["token"] = sign_preview(
+                        stored=stored,
+                        name=upload.name,
+                        kind=kind,
+                        user=request.user,
+                        rows=preview.total,
                     )
         return TemplateResponse(request, "admin/estates/import.html", context)
 

@@ -15,6 +15,7 @@ from follows.models import Channel, Follow, Happening, HappeningKind, Mode, Noti
 from follows.services import follow_request
 from governance import services as governance_services
 from tests.estates.factories import EstateFactory, NoticeFactory
+from tests.follows.test_follow import _confirmed
 from tests.governance.factories import (
     CouncilFactory,
     FeedbackContactFactory,
@@ -30,20 +31,6 @@ def estate():
     return EstateFactory(
         name_zh_hans="日历小区", name_en="Calendar Compound", stage=Stage.ACCEPTANCE
     )
-
-
-def _confirmed(estate, contact="resident@example.org", **kwargs):
-    follow = follow_request(
-        estate=estate,
-        channel=kwargs.pop("channel", Channel.EMAIL),
-        contact=contact,
-        language=kwargs.pop("language", "zh-hans"),
-        **kwargs,
-    )
-    Follow.objects.filter(pk=follow.pk).update(confirmed_at=timezone.now())
-    Notification.objects.filter(follow__isnull=True).delete()  # the confirmation
-    follow.refresh_from_db()
-    return follow
 
 
 def _calendar(client, estate, prefix=""):
