@@ -10,40 +10,17 @@ which answers the job's owner or a superuser. Finished jobs are deleted after
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.files.storage import Storage, default_storage
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from renovation_portal.staff_documents import StaffOnlyStorage
 
-class JobFileStorage(Storage):
+
+class JobFileStorage(StaffOnlyStorage):
     """The default storage, but a file's address is never its media URL:
     only the job's download view serves it (nginx refuses ``/media/jobs/``)."""
-
-    def _open(self, name, mode="rb"):
-        return default_storage.open(name, mode)
-
-    def _save(self, name, content):
-        return default_storage.save(name, content)
-
-    def get_available_name(self, name, max_length=None):
-        return default_storage.get_available_name(name, max_length=max_length)
-
-    def get_valid_name(self, name):
-        return default_storage.get_valid_name(name)
-
-    def delete(self, name):
-        return default_storage.delete(name)
-
-    def exists(self, name):
-        return default_storage.exists(name)
-
-    def size(self, name):
-        return default_storage.size(name)
-
-    def path(self, name):
-        return default_storage.path(name)
 
     def url(self, name):
         job = Job.objects.filter(file=name).only("pk").first()
