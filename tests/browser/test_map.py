@@ -35,6 +35,15 @@ def test_home_map_shows_the_source_compounds_and_a_popup_leads_to_one(
     assert any(path.endswith(".png") for path in tiles.asked)
     violations, account = axe_scan(page)
     assert not violations, account
+    # axe judges the attribution's links against what is painted behind them,
+    # so whether a tile has been drawn yet changes its verdict: they must be
+    # told from the text around them by an underline, not by colour alone.
+    attribution_links = page.locator(".leaflet-control-attribution a")
+    expect(attribution_links.first).to_be_visible()
+    decorations = attribution_links.evaluate_all(
+        "links => links.map(a => getComputedStyle(a).textDecorationLine)"
+    )
+    assert decorations and all("underline" in d for d in decorations), decorations
 
     estate = located[0]
     name = estate.name_en or estate.name_zh_hans
