@@ -182,6 +182,13 @@ def sign_preview(*, stored: str, name: str, kind: str, user, rows: int) -> str:
     )
 
 
+def _records_url(site: admin.AdminSite, importer) -> str:
+    """The change list of the records an import writes: where a job's
+    "Back to the records" leads, for the check and for the apply alike."""
+    opts = importer.model._meta
+    return reverse(f"{site.name}:{opts.app_label}_{opts.model_name}_changelist")
+
+
 def _discard(name: str) -> None:
     if name.startswith(f"{UPLOAD_FOLDER}/") and default_storage.exists(name):
         default_storage.delete(name)
@@ -206,7 +213,7 @@ def import_view(site: admin.AdminSite):
                         "kind": kind,
                         "file": _store(data, upload.name),
                         "name": upload.name,
-                        "back_url": reverse("estates-import", kwargs={"kind": kind}),
+                        "back_url": _records_url(site, importer),
                     },
                     total=_estimate_rows(data, upload.name),
                 )
@@ -287,7 +294,6 @@ def apply_view(site: admin.AdminSite):
             raise PermissionDenied
         # The worker checks every row again and writes all or nothing, once
         # (estates/importing/jobs.py); the clerk follows it on the job's page.
-        opts = importer.model._meta
         url = background.queue(
             kind=JOB_KIND,
             user=request.user,
@@ -295,9 +301,7 @@ def apply_view(site: admin.AdminSite):
                 "kind": kind,
                 "file": token["file"],
                 "name": token["name"],
-                "back_url": reverse(
-                    f"{site.name}:{opts.app_label}_{opts.model_name}_changelist"
-                ),
+                "back_url": _records_url(site, importer),
             },
             total=token.get("rows", 0),
         )

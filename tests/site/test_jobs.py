@@ -195,6 +195,11 @@ def test_a_large_file_is_checked_by_a_job_then_applied_from_its_preview(
         "estates-import-checked", kwargs={"kind": "estates", "job": checking.pk}
     )
     assert preview_url in done
+    # "Back to the records" leads to the compounds' list, as it does after an apply.
+    assert (
+        f'<a href="{reverse("admin:estates_estate_changelist")}">Back to the records</a>'
+        in done
+    )
     preview = clerk.get(preview_url)
     assert preview.status_code == HTTPStatus.OK
     assert "测试任务5苑" in preview.content.decode()
