@@ -23,7 +23,10 @@ from estates.models import (
 )
 from estates.selectors import programmes as programme_selectors
 from renovation_portal.api.languages import TranslatedField
-from renovation_portal.api.serializers import BilingualSerializer
+from renovation_portal.api.serializers import (
+    BilingualSerializer,
+    HyperlinkedIdentityField,
+)
 from renovation_portal.figures import figure_text, is_chinese
 
 from .serializers import WebUrlField
@@ -130,7 +133,7 @@ PlaceField = extend_schema_field(PLACE_SCHEMA)(PlaceField)
 
 
 class ProgrammeListSerializer(BilingualSerializer):
-    url = serializers.HyperlinkedIdentityField(
+    url = HyperlinkedIdentityField(
         view_name="api:programme-detail", lookup_field="slug"
     )
     web_url = WebUrlField()

@@ -27,7 +27,11 @@ from estates.models import (
     WorksItem,
 )
 from renovation_portal.api.languages import TranslatedField
-from renovation_portal.api.serializers import BilingualSerializer, NamedReference
+from renovation_portal.api.serializers import (
+    BilingualSerializer,
+    HyperlinkedIdentityField,
+    NamedReference,
+)
 
 
 @extend_schema_field({"type": "string", "format": "uri"})
@@ -101,9 +105,7 @@ class PropertyCompanySerializer(BilingualSerializer):
 
 
 class EstateListSerializer(BilingualSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:estate-detail", lookup_field="slug"
-    )
+    url = HyperlinkedIdentityField(view_name="api:estate-detail", lookup_field="slug")
     web_url = WebUrlField()
     name = TranslatedField()
     community = CommunityReference(read_only=True)
@@ -201,7 +203,7 @@ class PhotoSerializer(BilingualSerializer):
 
 
 class NoticeSerializer(BilingualSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:notice-detail")
+    url = HyperlinkedIdentityField(view_name="api:notice-detail")
     title = TranslatedField()
     details = TranslatedField()
     estate = EstateReference(read_only=True)
@@ -291,7 +293,7 @@ class EstateDetailSerializer(EstateListSerializer):
 
 
 class CommunityListSerializer(BilingualSerializer):
-    url = serializers.HyperlinkedIdentityField(
+    url = HyperlinkedIdentityField(
         view_name="api:community-detail", lookup_field="slug"
     )
     web_url = WebUrlField()
@@ -334,7 +336,7 @@ class CommunityDetailSerializer(CommunityListSerializer):
 
 
 class CourtyardListSerializer(BilingualSerializer):
-    url = serializers.HyperlinkedIdentityField(
+    url = HyperlinkedIdentityField(
         view_name="api:courtyard-detail", lookup_field="slug"
     )
     web_url = WebUrlField()
@@ -388,9 +390,7 @@ class CourtyardDetailSerializer(CourtyardListSerializer):
 
 
 class FacilityListSerializer(BilingualSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:facility-detail", lookup_field="slug"
-    )
+    url = HyperlinkedIdentityField(view_name="api:facility-detail", lookup_field="slug")
     name = TranslatedField()
     opening_hours = TranslatedField()
     address = TranslatedField()

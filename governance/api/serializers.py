@@ -38,6 +38,7 @@ from renovation_portal.api.serializers import (
     BooleanField,
     CharField,
     ChoiceField,
+    HyperlinkedIdentityField,
     NamedReference,
     SlugRelatedField,
 )
@@ -53,7 +54,7 @@ class CouncilReference(BilingualSerializer):
 
 
 class MeetingSummarySerializer(BilingualSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:meeting-detail")
+    url = HyperlinkedIdentityField(view_name="api:meeting-detail")
     title = TranslatedField()
 
     class Meta:
@@ -62,9 +63,7 @@ class MeetingSummarySerializer(BilingualSerializer):
 
 
 class CouncilListSerializer(BilingualSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:council-detail", lookup_field="slug"
-    )
+    url = HyperlinkedIdentityField(view_name="api:council-detail", lookup_field="slug")
     name = TranslatedField()
     community = CommunityReference(read_only=True, allow_null=True)
     courtyard = CourtyardReference(read_only=True, allow_null=True)
@@ -113,7 +112,7 @@ class SubTeamSerializer(BilingualSerializer):
 
 
 class OrganisationListSerializer(BilingualSerializer):
-    url = serializers.HyperlinkedIdentityField(
+    url = HyperlinkedIdentityField(
         view_name="api:organisation-detail", lookup_field="slug"
     )
     name = TranslatedField()

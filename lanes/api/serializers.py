@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from rest_framework import serializers
-
 from estates.api.serializers import EstateReference, FacilityReference, WebUrlField
 from lanes.models import Event, Lane, LaneFeature, LaneHonour, LaneTenant
 from renovation_portal.api.languages import TranslatedField
-from renovation_portal.api.serializers import BilingualSerializer
+from renovation_portal.api.serializers import (
+    BilingualSerializer,
+    HyperlinkedIdentityField,
+)
 
 
 class LaneReference(BilingualSerializer):
@@ -28,9 +29,7 @@ class LaneHonourSerializer(BilingualSerializer):
 
 
 class LaneListSerializer(BilingualSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:lane-detail", lookup_field="slug"
-    )
+    url = HyperlinkedIdentityField(view_name="api:lane-detail", lookup_field="slug")
     web_url = WebUrlField()
     name = TranslatedField()
     theme = TranslatedField()
@@ -77,9 +76,7 @@ class LaneTenantSerializer(BilingualSerializer):
 
 
 class EventListSerializer(BilingualSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:event-detail", lookup_field="slug"
-    )
+    url = HyperlinkedIdentityField(view_name="api:event-detail", lookup_field="slug")
     title = TranslatedField()
     lane = LaneReference(read_only=True, allow_null=True)
     facility = FacilityReference(read_only=True, allow_null=True)

@@ -196,10 +196,8 @@ def test_a_large_file_is_checked_by_a_job_then_applied_from_its_preview(
     )
     assert preview_url in done
     # "Back to the records" leads to the compounds' list, as it does after an apply.
-    assert (
-        f'<a href="{reverse("admin:estates_estate_changelist")}">Back to the records</a>'
-        in done
-    )
+    records = reverse("admin:estates_estate_changelist")
+    assert f'<a href="{records}">Back to the records</a>' in done
     preview = clerk.get(preview_url)
     assert preview.status_code == HTTPStatus.OK
     assert "测试任务5苑" in preview.content.decode()
