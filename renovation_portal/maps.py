@@ -42,6 +42,8 @@ def tile_map(
     focus: str = "",
     focus_places: str = "",
     stages: list[tuple[str, str]] | None = None,
+    programmes: list[tuple[str, str, bool]] | None = None,
+    more_programmes: bool = False,
 ) -> dict | None:
     """The map element's data, or None without tiles. The map opens on the
     box of ``points`` (WGS-84 (lat, lng)), or on ``centre`` at ``zoom``, or,
@@ -49,7 +51,11 @@ def tile_map(
     ``community`` (the page then reads nothing for the map); ``focus`` is the
     slug of the compound the page is about, ``focus_places`` the places
     ("lane:<slug> facility:<slug>") it is about. ``stages`` (value, label): a menu
-    beside the map that shows one stage's compounds."""
+    beside the map that shows one stage's compounds; ``programmes`` (slug,
+    name, shown in Chinese for want of English): one that shows one
+    programme's, offered for two or more. With ``more_programmes`` (more than
+    a menu holds) there is no menu: the map says that each programme's page
+    maps its own compounds."""
     if not tiles_configured():
         return None
     view = {}
@@ -84,6 +90,12 @@ def tile_map(
         "programme": programme,
         "community": community,
         "stages": stages or [],
+        "programmes": (
+            programmes
+            if programmes and len(programmes) > 1 and not more_programmes
+            else []
+        ),
+        "more_programmes": more_programmes,
         "lang": get_language() or settings.LANGUAGE_CODE,
         "focus": focus,
         "focus_places": focus_places,

@@ -24,12 +24,15 @@ from lanes import selectors as lane_selectors
 from renovation_portal import maps, page_cache
 from renovation_portal.counting import count_each
 from renovation_portal.templatetags.portal import place_map
+from renovation_portal.translation import is_fallback
 
 WHATS_NEW = 6
 COMING_EVENTS = 4
 # The home page shows the first programmes (by their position); the rest are
 # on /programmes/.
 HOME_PROGRAMMES = 6
+# The home map's programme menu holds this many; with more, it is not shown.
+MAP_PROGRAMME_MENU = 40
 HOME_PANEL_FIGURES = 2
 HOME_LANES = 8
 
@@ -190,6 +193,31 @@ def _map_layers(counts: dict[str, int], lanes: list) -> list[tuple[str, object]]
     return layers
 
 
+def _map_programmes() -> tuple[list[tuple[str, str, bool]], bool]:
+    """The home map's programme menu (slug, short name, shown in Chinese for
+    want of English) in the lists' order,
+    and whether there are more than it holds (then it is not shown: each
+    programme's page maps its own compounds). One query, made only when the
+    map is drawn (once per generation)."""
+    found = list(
+        programme_selectors.programme_list().select_related(None)[
+            : MAP_PROGRAMME_MENU + 1
+        ]
+    )
+    more = len(found) > MAP_PROGRAMME_MENU
+    menu = []
+    for programme in found:
+        field = "short_name" if programme.short_name else "name"
+        menu.append(
+            (
+                programme.slug,
+                getattr(programme, field),
+                is_fallback(programme, field),
+            )
+        )
+    return menu, more
+
+
 def _home_map(counts: dict[str, int], lanes: list) -> str:
     """The home page's map, drawn once per generation and language (kept like
     the counts: page_cache.per_generation). Its 300 points took 17 ms to draw
@@ -198,8 +226,17 @@ def _home_map(counts: dict[str, int], lanes: list) -> str:
 
     def draw() -> str:
         layers = _map_layers(counts, lanes)
+        # Only the tile map has menus; the offline plan shows every place.
+        programmes, more = _map_programmes() if maps.tiles_configured() else ([], False)
         return render_to_string(
-            "includes/site_map.html", place_map(layers, "home-map", Stage.choices)
+            "includes/site_map.html",
+            place_map(
+                layers,
+                "home-map",
+                Stage.choices,
+                programmes=programmes,
+                more_programmes=more,
+            ),
         )
 
     # Drawn differently with tiles (the tile map) or without (the plan).

@@ -377,7 +377,9 @@ def _shape(kind: str, x: float, y: float) -> str:
 
 
 @register.inclusion_tag("includes/site_map.html")
-def place_map(layers, map_id="map", stages=None):
+def place_map(
+    layers, map_id="map", stages=None, programmes=None, more_programmes=False
+):
     """An offline plan of places drawn from their coordinates (inline SVG).
 
     ``layers`` is a list of (kind, found) where ``found`` has ``places``
@@ -410,6 +412,8 @@ def place_map(layers, map_id="map", stages=None):
             f"{map_id}-tiles",
             points=[(p["lat"], p["lng"]) for p in points],
             stages=stages,
+            programmes=programmes,
+            more_programmes=more_programmes,
         ),
         "map_id": map_id,
         "points": points,

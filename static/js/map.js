@@ -432,35 +432,74 @@
       });
     }
 
-    // A programme's or community's map opens on its compounds, wherever they
-    // are: one look at the whole world first, then the box they fill.
-    function fit() {
+    // Each view is asked for once the map moves (listened to once).
+    var listening = false;
+    function listen() {
+      if (!listening) {
+        map.on("moveend", refresh);
+        listening = true;
+      }
+    }
+
+    // The map moves to the compounds it is asked for (a programme's or a
+    // community's), wherever they are: one look at the whole world first,
+    // then the box they fill; empty() when none of them has coordinates.
+    function fitTo(empty) {
       ask([-180, -90, 180, 90], 2).then(function (answer) {
         if (!answer.features.length) {
-          map.remove();
-          element.textContent = "";
-          var note = document.createElement("p");
-          note.className = "map-note";
-          note.textContent = data.labelEmpty;
-          element.appendChild(note);
-          element.classList.add("tile-map-empty");
+          empty();
           return;
         }
         var corners = answer.features.map(function (feature) {
           return [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
         });
-        map.on("moveend", refresh);
+        listen();
         map.fitBounds(corners, { padding: [24, 24], maxZoom: Number(data.fitMaxZoom) });
       }).catch(failed);
     }
 
-    // The stage menu beside the map, shown once the map works.
+    // A programme's or community's own map: with none of its compounds
+    // located, it says so instead of showing an empty map.
+    function fit() {
+      fitTo(function () {
+        map.remove();
+        element.textContent = "";
+        var note = document.createElement("p");
+        note.className = "map-note";
+        note.textContent = data.labelEmpty;
+        element.appendChild(note);
+        element.classList.add("tile-map-empty");
+      });
+    }
+
+    // The menus beside the map, shown once the map works.
+    var filters = document.querySelector('[data-map-filters="' + element.id + '"]');
+    if (filters) {
+      filters.hidden = false;
+    }
     var menu = document.querySelector('[data-map-stage="' + element.id + '"]');
     if (menu) {
-      menu.parentNode.hidden = false;
       menu.addEventListener("change", function () {
         data.stage = menu.value;
         refresh();
+      });
+    }
+    // One programme's compounds: the map moves to them, and says so when
+    // none of them has coordinates; "all" shows every one in the view again.
+    var programmeMenu = document.querySelector('[data-map-programme="' + element.id + '"]');
+    var filterStatus = document.getElementById(element.id + "-filter-status");
+    if (programmeMenu) {
+      programmeMenu.addEventListener("change", function () {
+        data.programme = programmeMenu.value;
+        filterStatus.textContent = "";
+        if (data.programme) {
+          fitTo(function () {
+            draw({ features: [] });
+            filterStatus.textContent = data.labelProgrammeEmpty;
+          });
+        } else {
+          refresh();
+        }
       });
     }
 
@@ -468,14 +507,14 @@
       map.setView([0, 0], 2);
       fit();
     } else if (data.bounds) {
-      map.on("moveend", refresh);
+      listen();
       var b = numbers(data.bounds);
       map.fitBounds([[b[1], b[0]], [b[3], b[2]]], {
         padding: [24, 24],
         maxZoom: Number(data.fitMaxZoom),
       });
     } else {
-      map.on("moveend", refresh);
+      listen();
       var c = numbers(data.centre);
       map.setView([c[0], c[1]], Number(data.zoom));
     }

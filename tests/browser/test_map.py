@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import expect
 
 from estates.models import Estate, Programme
@@ -157,6 +158,51 @@ def test_home_map_shows_one_stage_when_asked(page, site, tiles):
     expect(page.locator(".tile-map .map-pin.stage-management")).to_have_count(1)
     page.get_by_label("Stage", exact=True).select_option("")
     expect(pins).to_have_count(4)
+
+
+def test_home_map_shows_one_programme_when_asked(page, site, tiles, shot, axe_scan):
+    named = [
+        programme
+        for programme in Programme.objects.order_by("position", "pk")
+        if programme.memberships.exists()
+    ]
+    first, second = named[:2]
+    unlocated = Programme.objects.filter(memberships__isnull=True).first()
+    # Made-up coordinates, for the test only: two of the first programme's
+    # compounds a couple of kilometres apart, one of the second's between.
+    ours = [m.estate for m in first.memberships.order_by("pk")[:2]]
+    theirs = second.memberships.order_by("pk").first().estate
+    spots = [
+        (ours[0], "35.750", "114.300"),
+        (ours[1], "35.750", "114.320"),
+        (theirs, "35.755", "114.310"),
+    ]
+    for estate, lat, lng in spots:
+        estate.latitude, estate.longitude = Decimal(lat), Decimal(lng)
+    Estate.objects.bulk_update([e for e, _, _ in spots], ["latitude", "longitude"])
+    with translation.override("en"):
+        their_name = str(theirs.name)
+    page.goto("/en/")
+    pins = page.locator(".tile-map .map-pin")
+    expect(pins).to_have_count(3)
+    menu = page.get_by_label("Programme", exact=True)
+    expect(menu).to_be_visible()
+    menu.select_option(first.slug)
+    expect(pins).to_have_count(2)
+    expect(page.locator(f'.tile-map .map-pin[title="{their_name}"]')).to_have_count(0)
+    shot(page, "home-map-one-programme")
+    violations, account = axe_scan(page)
+    assert not violations, account
+    # A programme none of whose compounds has coordinates: said, not a blank map.
+    menu.select_option(unlocated.slug)
+    expect(pins).to_have_count(0)
+    expect(page.locator("#home-map-tiles-filter-status")).to_have_text(
+        "None of this programme’s compounds has coordinates yet, so the map "
+        "shows none of them."
+    )
+    menu.select_option("")
+    expect(pins).to_have_count(3)
+    expect(page.locator("#home-map-tiles-filter-status")).to_have_text("")
 
 
 def _located_compound():

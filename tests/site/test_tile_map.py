@@ -12,6 +12,7 @@ from renovation_portal.settings import tile_origins
 from tests.estates.factories import (
     EstateFactory,
     FacilityFactory,
+    ProgrammeFactory,
     ProgrammeMembershipFactory,
 )
 from tests.lanes.factories import EventFactory, LaneFactory
@@ -139,8 +140,60 @@ def test_admin_map_of_a_new_compound_opens_on_the_country(admin_client, tiles):
 def test_home_map_has_a_stage_menu_hidden_until_the_map_works(client, tiles):
     located("35.75", "114.30")
     text = client.get("/en/").text
-    assert '<p class="tile-map-filter" hidden>' in text
+    assert (
+        '<p class="tile-map-filter" data-map-filters="home-map-tiles" hidden>' in text
+    )
     assert '<option value="management">long-term management</option>' in text
+    # One programme (or none): nothing to choose between.
+    assert "data-map-programme" not in text
+
+
+def test_home_map_has_a_programme_menu_with_two_or_more(client, tiles):
+    located("35.75", "114.30")
+    first = ProgrammeFactory(position=1, short_name_en="Liyang Road")
+    second = ProgrammeFactory(position=2, short_name_en="")
+    text = client.get("/en/").text
+    menu = re.search(
+        r'<select id="home-map-tiles-programme" data-map-programme="home-map-tiles">'
+        r"(.*?)</select>",
+        text,
+    )
+    assert menu, "no programme menu beside the home map"
+    options = re.findall(r'<option value="([^"]*)"([^>]*)>([^<]*)</option>', menu[1])
+    assert options == [
+        ("", "", "All programmes"),
+        (first.slug, "", "Liyang Road"),
+        # No English short name: the Chinese one, marked as Chinese.
+        (second.slug, ' lang="zh-Hans"', second.short_name_zh_hans),
+    ]
+    assert '<label for="home-map-tiles-programme">Programme</label>' in text
+    assert 'id="home-map-tiles-filter-status"' in text
+    assert "None of this programme’s compounds has coordinates yet" in text
+    with translation.override("zh-hans"):
+        zh = client.get("/").text
+    assert '<label for="home-map-tiles-programme">改造计划</label>' in zh
+    assert '<option value="">全部改造计划</option>' in zh
+
+
+def test_home_map_with_too_many_programmes_leads_to_their_pages(
+    client, tiles, monkeypatch
+):
+    from sitewide import views
+
+    monkeypatch.setattr(views, "MAP_PROGRAMME_MENU", 2)
+    located("35.75", "114.30")
+    for n in range(3):
+        ProgrammeFactory(position=n)
+    text = client.get("/en/").text
+    # A menu that cannot hold every programme is not offered at all.
+    assert "data-map-programme" not in text
+    assert (
+        "To see one programme's compounds only, open it from "
+        '<a href="/en/programmes/">the programmes</a>: its page has a map of them.'
+    ) in text
+    with translation.override("zh-hans"):
+        zh = client.get("/").text
+    assert '从<a href="/programmes/">改造计划列表</a>打开它' in zh
 
 
 def _warnings_for(rf, estate) -> list[str]:
@@ -232,3 +285,18 @@ def test_the_community_centre_answers_only_for_a_community_in_scope(
     assert client.get(url).status_code in (403, 404)
     client.logout()
     assert client.get(url).status_code == 302  # to the login page
+
+
+@pytest.mark.parametrize("count", [2, 45])
+def test_home_map_programme_menu_costs_the_same_however_many_programmes(
+    client, tiles, django_assert_max_num_queries, count
+):
+    located("35.75", "114.30")
+    ProgrammeFactory.create_batch(count)
+    # The home page's own queries (test_home) and one for the menu, drawn
+    # once per generation like the rest of the map.
+    with django_assert_max_num_queries(13):
+        text = client.get("/en/").text
+    from sitewide.views import MAP_PROGRAMME_MENU
+
+    assert ("data-map-programme" in text) is (count <= MAP_PROGRAMME_MENU)
