@@ -368,3 +368,32 @@ def test_pins_on_one_spot_are_one_target_that_zooms_in(page, site, tiles):
     expect(page.locator(".tile-map .map-pin")).to_have_count(1)
     group.click()
     expect(page.locator(".tile-map .map-pin")).to_have_count(2)
+
+
+def test_every_map_page_passes_axe_in_both_languages(page, site, tiles, axe_scan):
+    # Made-up coordinates and an event, for the test only: three compounds of
+    # the first programme, one lane with an event.
+    programme = Programme.objects.order_by("position", "pk").first()
+    estates = [m.estate for m in programme.memberships.order_by("pk")[:3]]
+    for n, estate in enumerate(estates):
+        estate.latitude = Decimal(f"{35.750 + n * 0.004:.6f}")
+        estate.longitude = Decimal(f"{114.300 + n * 0.005:.6f}")
+    Estate.objects.bulk_update(estates, ["latitude", "longitude"])
+    lane = LaneFactory(latitude=Decimal("35.7510"), longitude=Decimal("114.3010"))
+    EventFactory(lane=lane)
+    pages = [
+        "/",
+        programme.get_absolute_url(),
+        estates[0].community.get_absolute_url(),
+        estates[0].get_absolute_url(),
+        "/events/",
+    ]
+    for prefix in ("", "/en"):
+        for path in pages:
+            page.goto(prefix + path)
+            # Scanned once the map has drawn what it was asked for.
+            expect(
+                page.locator(".tile-map .map-pin, .tile-map .map-place").first
+            ).to_be_visible()
+            violations, account = axe_scan(page)
+            assert not violations, f"{prefix + path}: {account}"
