@@ -80,6 +80,41 @@ def test_the_calendar_holds_the_compounds_notices_meetings_and_surveys(client, e
     assert "别的小区停电" not in " ".join(events)
 
 
+def test_the_calendar_holds_its_community_councils_meetings_and_no_others(
+    client, estate, django_assert_max_num_queries
+):
+    day = timezone.localdate() + datetime.timedelta(days=3)
+    # The community's council with no compounds of its own speaks for them all.
+    MeetingFactory(
+        council=CouncilFactory(name_zh_hans="社区议事会", community=estate.community),
+        held_on=day,
+    )
+    # Not this compound's: a council of the same community for another
+    # compound, and one of another community.
+    other = EstateFactory(community=estate.community)
+    MeetingFactory(
+        council=CouncilFactory(
+            name_zh_hans="邻院议事会", community=estate.community, estates=[other]
+        ),
+        held_on=day,
+    )
+    MeetingFactory(council=CouncilFactory(name_zh_hans="外社区议事会"), held_on=day)
+    # Its own council, also in its community: told once, not twice.
+    own = CouncilFactory(
+        name_zh_hans="本院议事会", community=estate.community, estates=[estate]
+    )
+    MeetingFactory(council=own, held_on=day)
+
+    with django_assert_max_num_queries(5):
+        summaries = [
+            str(event["summary"]) for event in _calendar(client, estate).walk("VEVENT")
+        ]
+
+    assert sorted(s.split(":")[0].split("：")[0] for s in summaries) == sorted(
+        ["社区议事会", "本院议事会"]
+    )
+
+
 def test_the_calendar_is_english_under_en_and_has_stable_uids(client, estate):
     council = CouncilFactory(name_zh_hans="日历议事会", name_en="Calendar Council")
     council.estates.set([estate])
