@@ -194,11 +194,11 @@ def _map_layers(counts: dict[str, int], lanes: list) -> list[tuple[str, object]]
 
 
 def _map_programmes() -> tuple[list[tuple[str, str, bool]], bool]:
-    """The home map's programme menu (slug, short name, shown in Chinese for
-    want of English) in the lists' order,
-    and whether there are more than it holds (then it is not shown: each
-    programme's page maps its own compounds). One query, made only when the
-    map is drawn (once per generation)."""
+    """The home map's programme menu in the lists' order (slug, short name,
+    whether that name is Chinese for want of English), and whether there are
+    more than it holds (then it is not shown: each programme's page maps its
+    own compounds). One query, made only when the map is drawn (once per
+    generation)."""
     found = list(
         programme_selectors.programme_list().select_related(None)[
             : MAP_PROGRAMME_MENU + 1

@@ -17,16 +17,22 @@ from tests.lanes.factories import EventFactory, LaneFactory
 pytestmark = pytest.mark.browser
 
 
+def _in_a_row(estates, lat=35.750, lng=114.300, step_lat=0.004, step_lng=0.005):
+    """Made-up coordinates, for a test only: the compounds a few hundred
+    metres apart, in a row from (lat, lng)."""
+    for n, estate in enumerate(estates):
+        estate.latitude = Decimal(f"{lat + n * step_lat:.6f}")
+        estate.longitude = Decimal(f"{lng + n * step_lng:.6f}")
+    Estate.objects.bulk_update(estates, ["latitude", "longitude"])
+
+
 def test_home_map_shows_the_source_compounds_and_a_popup_leads_to_one(
     page, site, tiles, shot, axe_scan
 ):
     # The source gives no coordinates: five of its compounds get made-up
     # ones, a few hundred metres apart, for the test only.
     located = list(Estate.objects.order_by("pk")[:5])
-    for n, estate in enumerate(located):
-        estate.latitude = Decimal(f"{35.750 + n * 0.004:.6f}")
-        estate.longitude = Decimal(f"{114.300 + n * 0.005:.6f}")
-    Estate.objects.bulk_update(located, ["latitude", "longitude"])
+    _in_a_row(located)
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto("/en/")
@@ -121,10 +127,7 @@ def test_compound_page_map_puts_the_compound_at_its_centre(
 def test_programme_map_opens_on_its_compounds(page, site, tiles):
     programme = Programme.objects.order_by("position", "pk").first()
     estates = [m.estate for m in programme.memberships.select_related("estate")[:3]]
-    for n, estate in enumerate(estates):
-        estate.latitude = Decimal(f"{30.100 + n * 0.01:.6f}")
-        estate.longitude = Decimal(f"{120.100 + n * 0.01:.6f}")
-    Estate.objects.bulk_update(estates, ["latitude", "longitude"])
+    _in_a_row(estates, 30.100, 120.100, 0.01, 0.01)
     page.goto(f"/en/programmes/{programme.slug}/")
     expect(page.locator(".tile-map .map-pin")).to_have_count(len(estates))
     # Fitted to them: each pin is inside the map's box.
@@ -375,10 +378,7 @@ def test_every_map_page_passes_axe_in_both_languages(page, site, tiles, axe_scan
     # the first programme, one lane with an event.
     programme = Programme.objects.order_by("position", "pk").first()
     estates = [m.estate for m in programme.memberships.order_by("pk")[:3]]
-    for n, estate in enumerate(estates):
-        estate.latitude = Decimal(f"{35.750 + n * 0.004:.6f}")
-        estate.longitude = Decimal(f"{114.300 + n * 0.005:.6f}")
-    Estate.objects.bulk_update(estates, ["latitude", "longitude"])
+    _in_a_row(estates)
     lane = LaneFactory(latitude=Decimal("35.7510"), longitude=Decimal("114.3010"))
     EventFactory(lane=lane)
     pages = [
