@@ -268,13 +268,14 @@
       drawn = next;
     }
 
-    function ask(box, zoom) {
+    // ``unfiltered``: a filter to leave out of this one question.
+    function ask(box, zoom, unfiltered) {
       var query = new URLSearchParams({
         bbox: box.map(function (value) { return value.toFixed(6); }).join(","),
         zoom: String(zoom),
       });
       ["lang", "programme", "community", "stage"].forEach(function (name) {
-        if (data[name]) {
+        if (data[name] && name !== unfiltered) {
           query.set(name, data[name]);
         }
       });
@@ -444,8 +445,9 @@
     // The map moves to the compounds it is asked for (a programme's or a
     // community's), wherever they are: one look at the whole world first,
     // then the box they fill; empty() when none of them has coordinates.
+    // Whatever stage is chosen: the map goes where they all are.
     function fitTo(empty) {
-      ask([-180, -90, 180, 90], 2).then(function (answer) {
+      ask([-180, -90, 180, 90], 2, "stage").then(function (answer) {
         if (!answer.features.length) {
           empty();
           return;

@@ -208,6 +208,32 @@ def test_home_map_shows_one_programme_when_asked(page, site, tiles, shot, axe_sc
     expect(page.locator("#home-map-tiles-filter-status")).to_have_text("")
 
 
+def test_home_map_moves_to_a_programme_whatever_stage_is_chosen(page, site, tiles):
+    programme = next(
+        p
+        for p in Programme.objects.order_by("position", "pk")
+        if p.memberships.exists()
+    )
+    # Made-up coordinates and stage, for the test only: its compounds are
+    # located, none of them in long-term management.
+    estates = [m.estate for m in programme.memberships.order_by("pk")[:2]]
+    for estate in estates:
+        estate.stage = "construction"
+    Estate.objects.bulk_update(estates, ["stage"])
+    _in_a_row(estates)
+    page.goto("/en/")
+    pins = page.locator(".tile-map .map-pin")
+    expect(pins).to_have_count(2)
+    page.get_by_label("Stage", exact=True).select_option("management")
+    expect(pins).to_have_count(0)
+    page.get_by_label("Programme", exact=True).select_option(programme.slug)
+    # Its compounds have coordinates: the map does not say they have none.
+    page.wait_for_timeout(1000)
+    expect(page.locator("#home-map-tiles-filter-status")).to_have_text("")
+    page.get_by_label("Stage", exact=True).select_option("")
+    expect(pins).to_have_count(2)
+
+
 def _located_compound():
     estate = Estate.objects.order_by("pk").first()
     estate.latitude, estate.longitude = Decimal("35.750000"), Decimal("114.300000")
